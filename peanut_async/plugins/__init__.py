@@ -1,0 +1,1 @@
+"""The built-in plugins: calendar, decisions and values."""
