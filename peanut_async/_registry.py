@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import EntryPoint, entry_points
 from typing import Literal
@@ -128,27 +129,58 @@ def _blocked() -> set[str]:
     return {name.strip() for name in raw.split(",") if name.strip()}
 
 
-def _discover() -> list[EntryPoint]:
+@attrs.frozen
+class _Found:
+    entry_point: EntryPoint
+    distribution: str | None
+    version: str | None
+
+
+_discovered: tuple[tuple[tuple[str, float], ...], list[_Found]] | None = None
+
+
+def _discover() -> list[_Found]:
+    """List the installed plugin entry points, cached until ``sys.path`` changes.
+
+    Reading every distribution's metadata costs milliseconds, more than the rest of
+    opening a database. Installing or removing a distribution changes the modification
+    time of its folder on ``sys.path``, which invalidates the cache.
+    """
+    global _discovered  # noqa: PLW0603
+    key = tuple((entry, _mtime(entry)) for entry in sys.path)
+    if _discovered is not None and _discovered[0] == key:
+        return _discovered[1]
     # The same distribution can sit twice on sys.path (an editable install next to a
     # regular one); identical entry points are one plugin, not a conflict.
-    unique: dict[tuple[str, str], EntryPoint] = {}
+    unique: dict[tuple[str, str], _Found] = {}
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
-        unique.setdefault((entry_point.name, entry_point.value), entry_point)
-    return list(unique.values())
+        dist = entry_point.dist
+        found = _Found(entry_point, dist.name if dist else None, dist.version if dist else None)
+        unique.setdefault((entry_point.name, entry_point.value), found)
+    _discovered = (key, list(unique.values()))
+    return _discovered[1]
+
+
+def _mtime(entry: str) -> float:
+    try:
+        return os.stat(entry or ".").st_mtime
+    except OSError:
+        return -1.0
 
 
 def _load_entry_points(
     wanted: set[str] | None, blocked: set[str], on_error: OnError
 ) -> list[LoadedPlugin]:
     loaded = []
-    for entry_point in _discover():
-        if entry_point.name in blocked:
-            log.debug("plugin %s blocked by %s", entry_point.name, BLOCK_ENV)
+    for found in _discover():
+        name = found.entry_point.name
+        if name in blocked:
+            log.debug("plugin %s blocked by %s", name, BLOCK_ENV)
             continue
-        if wanted is not None and entry_point.name not in wanted:
+        if wanted is not None and name not in wanted:
             continue
         try:
-            loaded.append(_load_one(entry_point))
+            loaded.append(_load_one(found))
         except PluginLoadError as error:
             if on_error == "raise":
                 raise
@@ -156,10 +188,8 @@ def _load_entry_points(
     return loaded
 
 
-def _load_one(entry_point: EntryPoint) -> LoadedPlugin:
-    dist = entry_point.dist
-    distribution = dist.name if dist is not None else None
-    version = dist.version if dist is not None else None
+def _load_one(found: _Found) -> LoadedPlugin:
+    entry_point, distribution, version = found.entry_point, found.distribution, found.version
     described = f"{entry_point.name} = {entry_point.value}"
 
     def fail(reason: str) -> PluginLoadError:
@@ -261,19 +291,3 @@ def _order(plugins: Sequence[LoadedPlugin]) -> tuple[LoadedPlugin, ...]:
     for plugin in sorted(plugins, key=lambda p: p.name):
         visit(plugin)
     return tuple(ordered)
-
-
-def installed_entry_points() -> list[tuple[str, str, str | None, str | None]]:
-    """List (name, value, distribution, version) of every installed plugin entry point."""
-    rows = []
-    for entry_point in _discover():
-        dist = entry_point.dist
-        rows.append(
-            (
-                entry_point.name,
-                entry_point.value,
-                dist.name if dist else None,
-                dist.version if dist else None,
-            )
-        )
-    return sorted(rows)
