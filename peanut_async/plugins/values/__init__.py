@@ -1,21 +1,45 @@
-"""The values plugin: user values, evidence, conflicts and alignment."""
+"""The values plugin: user values, evidence, conflicts and alignment.
+
+``db.plugin("values")`` is a :class:`ValuesAPI`. The rules live beside the code they
+govern: strength and evidence in ``_store.py``, alignment in ``_alignment.py``,
+extraction in ``_extraction.py``, and the keyword and signal tables in ``_keywords.py``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from importlib.resources import files
 
 from ..._plugin import Plugin
+from ._api import ValuesAPI
+from ._keywords import KNOWN_CONFLICTS, KNOWN_VALUES, KnownValue
+from ._model import (
+    CATEGORIES,
+    EVIDENCE_TYPES,
+    Alignment,
+    DetectedConflict,
+    ExtractionResult,
+    UserValue,
+    ValueConflict,
+    ValueEvidence,
+    ValueMatch,
+)
 
-if TYPE_CHECKING:
-    from ..._database import Database
-
-
-class ValuesAPI:
-    """The user's values bound to one :class:`~peanut_async.Database`."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+__all__ = [
+    "Alignment",
+    "CATEGORIES",
+    "DetectedConflict",
+    "EVIDENCE_TYPES",
+    "ExtractionResult",
+    "KNOWN_CONFLICTS",
+    "KNOWN_VALUES",
+    "KnownValue",
+    "PLUGIN",
+    "UserValue",
+    "ValueConflict",
+    "ValueEvidence",
+    "ValueMatch",
+    "ValuesAPI",
+]
 
 PLUGIN = Plugin(
     name="values",
@@ -41,6 +65,20 @@ PLUGIN = Plugin(
             "last_context",
             "created_at",
         ),
+        # Read by run_extraction().
+        "decisions": (
+            "id",
+            "description",
+            "options",
+            "chosen_option_id",
+            "outcome",
+            "decided_at",
+            "created_at",
+        ),
+        "commitments": ("id", "type", "description", "status", "completed_at", "created_at"),
+        # Created by this plugin's own migration.
+        "value_extraction_sources": ("value_name", "evidence_type", "source_id", "reinforces"),
     },
     api_factory=ValuesAPI,
+    migrations=files(__name__) / "migrations",
 )
