@@ -1,21 +1,29 @@
-"""The decisions plugin: decision points, choices, outcomes and suggestions."""
+"""The decisions plugin: decision points, choices, outcomes and suggestions.
+
+Use it through ``db.plugin("decisions")``, a :class:`DecisionsAPI`. It reads and writes
+the core ``decisions`` table and uses the ``values`` plugin when one is loaded.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..._plugin import Plugin
-
-if TYPE_CHECKING:
-    from ..._database import Database
-
-
-class DecisionsAPI:
-    """Decision tracking bound to one :class:`~peanut_async.Database`."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+from ._api import DecisionsAPI
+from ._model import (
+    DECISION_TYPES,
+    LEVELS,
+    RATINGS,
+    WORKLOAD_LEVELS,
+    ContextCount,
+    Decision,
+    DecisionContext,
+    DecisionOption,
+    Outcome,
+    OutcomeCounts,
+    PatternAnalysis,
+    PatternMatch,
+    SimilarDecision,
+    Suggestion,
+)
 
 PLUGIN = Plugin(
     name="decisions",
@@ -36,3 +44,22 @@ PLUGIN = Plugin(
     },
     api_factory=DecisionsAPI,
 )
+
+__all__ = [
+    "DECISION_TYPES",
+    "LEVELS",
+    "PLUGIN",
+    "RATINGS",
+    "WORKLOAD_LEVELS",
+    "ContextCount",
+    "Decision",
+    "DecisionContext",
+    "DecisionOption",
+    "DecisionsAPI",
+    "Outcome",
+    "OutcomeCounts",
+    "PatternAnalysis",
+    "PatternMatch",
+    "SimilarDecision",
+    "Suggestion",
+]
