@@ -16,7 +16,7 @@ from typing import Any
 import aiosqlite
 
 from ._database import Database
-from ._errors import SchemaCheckError
+from ._errors import DatabaseError, SchemaCheckError
 from ._migrations import MigrationSource, apply_migrations
 from ._migrations._history import is_busy
 from ._plugin import RESERVED_SOURCE, Plugin
@@ -55,8 +55,8 @@ class connect:  # noqa: N801  # used like a function, as sqlite3.connect and aio
     ``db = await peanut_async.connect(path)`` and later ``await db.aclose()``.
 
     - ``path``: the database file, created with mode 0600 if new, or ``":memory:"``.
-    - ``plugins``: names of installed plugins to load; None loads every installed one
-      (unless ``PEANUT_DISABLE_PLUGIN_AUTOLOAD`` is set), ``()`` loads none.
+    - ``plugins``: names of installed plugins to load (or one name); None loads every
+      installed one (unless ``PEANUT_DISABLE_PLUGIN_AUTOLOAD`` is set), ``()`` loads none.
     - ``register``: :class:`Plugin` objects to load without installing them.
     - ``on_plugin_error``: ``"raise"`` (default) or ``"warn"`` to log and skip a plugin
       whose entry point fails to load.
@@ -80,7 +80,7 @@ class connect:  # noqa: N801  # used like a function, as sqlite3.connect and aio
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
     ) -> None:
         self._path = os.fspath(path)
-        self._plugins = None if plugins is None else tuple(plugins)
+        self._plugins = None if plugins is None else _plugin_names(plugins)
         self._register = tuple(register)
         self._on_plugin_error = on_plugin_error
         self._migrate = migrate
@@ -109,8 +109,10 @@ class connect:  # noqa: N801  # used like a function, as sqlite3.connect and aio
         connection = await _connect_sqlite(self._path, self._busy_timeout)
         database = Database(connection, self._path, plugins)
         try:
-            await database.run_sync(_prepare, self._path, self._busy_timeout, plugins, self._migrate)
-            database._build_apis()  # noqa: SLF001
+            await database.run_sync(
+                _prepare, self._path, self._busy_timeout, plugins, self._migrate
+            )
+            database._build_apis()
         except BaseException:
             await database.aclose()
             raise
@@ -118,19 +120,36 @@ class connect:  # noqa: N801  # used like a function, as sqlite3.connect and aio
         return database
 
 
+def _plugin_names(plugins: Iterable[str]) -> tuple[str, ...]:
+    # A single name is a str, which is itself an iterable of one-letter names.
+    if isinstance(plugins, str):
+        return (plugins,)
+    return tuple(plugins)
+
+
 async def _connect_sqlite(path: str, busy_timeout: float) -> aiosqlite.Connection:
     if path != MEMORY and not path.startswith("file:"):
-        create_private_file(Path(path))
+        _create_file(path)
     connection = aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout)
     # aiosqlite's worker thread is not a daemon: an application that exits without
     # closing its database would hang at interpreter shutdown waiting for it.
-    connection._thread.daemon = True  # noqa: SLF001
+    connection._thread.daemon = True
     try:
         await connection
     except sqlite3.Error as error:
         raise translate(error, f"opening {path}") from error
-    connection._conn.row_factory = sqlite3.Row  # noqa: SLF001
+    connection._conn.row_factory = sqlite3.Row
     return connection
+
+
+def _create_file(path: str) -> None:
+    try:
+        create_private_file(Path(path))
+    except OSError as error:
+        raise DatabaseError(
+            f"cannot create the database file {path}: {error.strerror or error}. "
+            "Check that its folder exists and is writable."
+        ) from error
 
 
 def _prepare(
@@ -148,7 +167,9 @@ def _prepare(
         raise SchemaCheckError(missing)
 
 
-def _configure_with_retry(conn: sqlite3.Connection, busy_timeout: float, *, in_memory: bool) -> None:
+def _configure_with_retry(
+    conn: sqlite3.Connection, busy_timeout: float, *, in_memory: bool
+) -> None:
     # Switching a brand-new file to WAL while another process does the same can
     # return SQLITE_BUSY without waiting on the busy handler.
     deadline = time.monotonic() + busy_timeout

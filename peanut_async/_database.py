@@ -7,13 +7,12 @@ import sqlite3
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import aiosqlite
 import anyio
 
-from ._errors import DatabaseClosedError, PeanutError, PluginNotLoadedError
+from ._errors import DatabaseClosedError, DatabaseError, PluginNotLoadedError
 from ._migrations._history import begin_immediate
 from ._sqlite import translate
 
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+_EXECUTEMANY_SAVEPOINT = "peanut_executemany"
 Params = Sequence[Any] | dict[str, Any]
 
 
@@ -35,7 +35,9 @@ class Database:
     never lands inside another task's transaction.
     """
 
-    def __init__(self, connection: aiosqlite.Connection, path: str, plugins: Sequence[LoadedPlugin]) -> None:
+    def __init__(
+        self, connection: aiosqlite.Connection, path: str, plugins: Sequence[LoadedPlugin]
+    ) -> None:
         self._connection = connection
         self._path = path
         self._plugins = tuple(plugins)
@@ -43,6 +45,8 @@ class Database:
         self._lock = anyio.Lock()
         self._owner: object | None = None
         self._depth = 0
+        # SQLite's message when it rolled back the current transaction by itself.
+        self._ended_by: str | None = None
         self._closed = False
 
     @property
@@ -67,8 +71,16 @@ class Database:
         return await self.run_sync(_execute, sql, params)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> int:
-        """Run one statement for each parameter row and return the total row count."""
-        return await self.run_sync(_executemany, sql, rows)
+        """Run one statement for each parameter row and return the total row count.
+
+        The rows are written all or nothing: outside :meth:`transaction` they get a
+        transaction of their own, and inside one a savepoint, so a failing row leaves
+        none of the others behind.
+        """
+        if self._owns_lock():
+            return await self.run_sync(_executemany_in_savepoint, sql, rows)
+        async with self.transaction():
+            return await self.run_sync(_executemany, sql, rows)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Run a query and return every row."""
@@ -92,6 +104,7 @@ class Database:
         errors are raised as :class:`~peanut_async.DatabaseError`.
         """
         if self._owns_lock():
+            self._raise_if_ended()
             return await self._call(function, *args)
         async with self._lock:
             return await self._call(function, *args)
@@ -105,7 +118,11 @@ class Database:
         The block's changes are rolled back when it raises or is cancelled; the
         rollback is shielded from cancellation. Nested use opens a savepoint, so an
         inner failure undoes only the inner block. Only one task at a time holds a
-        transaction on this object: others wait for the write lock.
+        transaction on this object: others wait for the write lock. That includes
+        tasks started inside the block, so awaiting such a task's statements from
+        inside the block deadlocks. When SQLite itself rolls the transaction back
+        (after a full disk, for example), every later statement of the block raises
+        :class:`DatabaseError`, so none of them can commit on its own.
         """
         if self._owns_lock():
             async with self._savepoint():
@@ -113,63 +130,128 @@ class Database:
             return
         async with self._lock:
             self._owner = _current_task()
+            self._ended_by = None
             try:
-                # Shielded so a cancellation cannot leave a BEGIN running in the worker
-                # thread with no task to end it; it is delivered inside the block.
-                with anyio.CancelScope(shield=True):
-                    await self._call(begin_immediate)
+                await self._begin(begin_immediate, _rollback_if_open)
                 try:
                     yield
                 except BaseException:
-                    await self._finish("ROLLBACK")
+                    await self._undo(_rollback_if_open)
                     raise
-                await self._finish("COMMIT")
+                self._raise_if_ended()
+                await self._end(_commit)
             finally:
                 self._owner = None
+                self._ended_by = None
 
     @asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:
+        self._raise_if_ended()
         self._depth += 1
         name = f"peanut_sp{self._depth}"
         try:
-            await self._call(_execute, f"SAVEPOINT {name}", ())
+            await self._begin(_open_savepoint, _rollback_savepoint, name)
             try:
                 yield
             except BaseException:
-                with anyio.CancelScope(shield=True):
-                    await self._call(_execute, f"ROLLBACK TO {name}", ())
-                    await self._call(_execute, f"RELEASE {name}", ())
+                await self._undo(_rollback_savepoint, name)
                 raise
-            with anyio.CancelScope(shield=True):
-                await self._call(_execute, f"RELEASE {name}", ())
+            self._raise_if_ended()
+            await self._end(_release_savepoint, name)
         finally:
             self._depth -= 1
 
-    async def _finish(self, statement: str) -> None:
+    async def _begin(
+        self, begin: Callable[..., None], undo: Callable[..., None], *args: Any
+    ) -> None:
+        # Shielded so an anyio cancellation is delivered inside the block, where the
+        # rollback runs. asyncio's Task.cancel() ignores anyio shields, but the
+        # worker thread runs calls in the order they are queued, so an undo queued
+        # now still runs after the interrupted BEGIN and before anything else.
+        try:
+            with anyio.CancelScope(shield=True):
+                await self._call(begin, *args)
+        except BaseException:
+            await self._undo(undo, *args)
+            raise
+
+    async def _end(self, function: Callable[..., None], *args: Any) -> None:
         # A cancelled COMMIT or ROLLBACK would leave the connection inside a
-        # transaction that no task owns, so both run to completion.
+        # transaction that no task owns. The call is queued before the first await,
+        # so it runs even when Task.cancel() interrupts the wait for its result.
         with anyio.CancelScope(shield=True):
-            try:
-                await self._call(_execute, statement, ())
-            except PeanutError:
-                if statement == "COMMIT":
-                    await self._call(_rollback_if_open)
-                raise
+            await self._call(function, *args)
+
+    async def _undo(self, function: Callable[..., None], *args: Any) -> None:
+        # Closing the connection already rolled back its transaction, and raising
+        # DatabaseClosedError here would hide the error or cancellation being handled.
+        if self._closed:
+            return
+        await self._end(function, *args)
+
+    def _raise_if_ended(self) -> None:
+        if self._ended_by is not None:
+            raise DatabaseError(
+                "the transaction was rolled back by SQLite after an earlier error "
+                f"({self._ended_by}); nothing of it was committed. Let that error leave "
+                "the transaction block and run the whole transaction again."
+            )
+
+    async def _note_if_transaction_ended(self, error: sqlite3.Error) -> None:
+        # After some errors (a full disk, an I/O error) SQLite may roll back the whole
+        # transaction. Later statements of the block would then run outside any
+        # transaction and commit one by one, so the block is marked as ended.
+        if self._owner is None or self._ended_by is not None or self._closed:
+            return
+        connection = self._connection
+        with anyio.CancelScope(shield=True):
+            still_open: bool = await connection._execute(  # type: ignore[no-untyped-call]
+                _is_in_transaction, connection._conn
+            )
+        if not still_open:
+            self._ended_by = str(error)
+
+    def _raise_if_closed(self) -> None:
+        if self._closed:
+            raise DatabaseClosedError(
+                f"database {self._path} is closed; open it again with connect()"
+            )
 
     def _owns_lock(self) -> bool:
         return self._owner is not None and self._owner == _current_task()
 
     async def _call(self, function: Callable[..., T], *args: Any) -> T:
-        if self._closed:
-            raise DatabaseClosedError(f"database {self._path} is closed; open it again with connect()")
+        self._raise_if_closed()
+        connection = self._connection
         try:
-            return await self._connection._execute(function, self._connection._conn, *args)  # noqa: SLF001
+            # aiosqlite's worker thread owns the sqlite3 connection and runs the
+            # queued calls one at a time, in the order they were queued.
+            result: T = await connection._execute(  # type: ignore[no-untyped-call]
+                function, connection._conn, *args
+            )
         except sqlite3.Error as error:
+            if self._closed and _is_interrupt(error):
+                raise DatabaseClosedError(
+                    f"database {self._path} was closed while this statement ran"
+                ) from error
+            await self._note_if_transaction_ended(error)
             raise translate(error, _describe(function, args)) from error
+        except OverflowError as error:
+            # sqlite3 raises this, outside its own hierarchy, when binding an int
+            # parameter that does not fit SQLite's 64-bit INTEGER.
+            if "SQLite INTEGER" not in str(error):
+                raise
+            raise DatabaseError(
+                f"{_describe(function, args)} failed: {error}. SQLite integers range "
+                "from -2**63 to 2**63 - 1; pass a value in that range."
+            ) from error
         except ValueError as error:
-            if self._connection._connection is None:  # noqa: SLF001
-                raise DatabaseClosedError(f"database {self._path} is closed") from error
+            if connection._connection is None:
+                raise DatabaseClosedError(
+                    f"database {self._path} is closed; open it again with connect()"
+                ) from error
             raise
+        return result
 
     # Plugins ------------------------------------------------------------------------
 
@@ -206,16 +288,39 @@ class Database:
     async def aclose(self) -> None:
         """Close the connection and stop its worker thread. Safe to call twice.
 
-        Statements already queued finish first; closing is shielded from cancellation.
+        A statement running at that moment is interrupted, and its caller gets
+        :class:`DatabaseClosedError`. Statements already queued behind it still run,
+        and an open transaction is rolled back. Closing is shielded from cancellation.
         """
         if self._closed:
             return
         self._closed = True
+        self._interrupt_running_statement()
         with anyio.CancelScope(shield=True):
             try:
-                await self._connection.close()
-            except sqlite3.Error as error:
-                log.warning("closing database failed: %s", error)
+                await self._connection._execute(  # type: ignore[no-untyped-call]
+                    _clear_interrupt, self._connection._conn
+                )
+            finally:
+                # Reached even when Task.cancel() interrupts the wait above, so the
+                # worker thread always gets its stop request.
+                await self._close_connection()
+
+    async def _close_connection(self) -> None:
+        try:
+            await self._connection.close()
+        except sqlite3.Error as error:
+            log.warning("closing database %s failed: %s", self._path, error)
+
+    def _interrupt_running_statement(self) -> None:
+        # sqlite3 allows interrupt() from another thread: a statement running in the
+        # worker thread fails with SQLITE_INTERRUPT, so closing need not wait for a
+        # long query. This includes a migration still running after its caller was
+        # cancelled; the migration then rolls back.
+        try:
+            self._connection._conn.interrupt()
+        except (ValueError, sqlite3.ProgrammingError):
+            log.debug("database %s was already closed", self._path)
 
     async def __aenter__(self) -> Database:
         return self
@@ -226,6 +331,13 @@ class Database:
     def __del__(self) -> None:
         if getattr(self, "_closed", True):
             return
+        self._closed = True
+        # Stop the worker thread before warning: where warnings are errors (pytest
+        # with -W error), warn() raises and the rest of __del__ would not run.
+        try:
+            self._connection.stop()
+        except Exception:  # the event loop may already be gone
+            log.debug("could not stop the worker thread of an unclosed database")
         warnings.warn(
             f"Database {self._path!r} was garbage-collected while open; close it with "
             "'async with peanut_async.connect(...)' or 'await db.aclose()'",
@@ -233,11 +345,6 @@ class Database:
             source=self,
             stacklevel=2,
         )
-        self._closed = True
-        try:
-            self._connection.stop()
-        except Exception:  # noqa: BLE001  # the event loop may already be gone
-            log.debug("could not stop the worker thread of an unclosed database")
 
 
 def _current_task() -> object:
@@ -252,6 +359,17 @@ def _executemany(conn: sqlite3.Connection, sql: str, rows: Iterable[Params]) -> 
     return conn.executemany(sql, rows).rowcount
 
 
+def _executemany_in_savepoint(conn: sqlite3.Connection, sql: str, rows: Iterable[Params]) -> int:
+    conn.execute(f"SAVEPOINT {_EXECUTEMANY_SAVEPOINT}")
+    try:
+        count = _executemany(conn, sql, rows)
+    except BaseException:
+        _rollback_savepoint(conn, _EXECUTEMANY_SAVEPOINT)
+        raise
+    _release_savepoint(conn, _EXECUTEMANY_SAVEPOINT)
+    return count
+
+
 def _fetch_all(conn: sqlite3.Connection, sql: str, params: Params) -> list[sqlite3.Row]:
     return conn.execute(sql, params).fetchall()
 
@@ -262,8 +380,61 @@ def _fetch_one(conn: sqlite3.Connection, sql: str, params: Params) -> sqlite3.Ro
 
 
 def _rollback_if_open(conn: sqlite3.Connection) -> None:
+    # SQLite itself may roll back the whole transaction after some errors (a full
+    # disk, an I/O error), and a second ROLLBACK would fail and hide the original error.
     if conn.in_transaction:
         conn.execute("ROLLBACK")
+
+
+def _clear_interrupt(conn: sqlite3.Connection) -> None:
+    # SQLite 3.40.1 (checked) keeps the interrupt flag set until the next statement
+    # starts, and closing would then abort its WAL checkpoint and leave the -wal and
+    # -shm files behind. Starting any statement with none running clears the flag.
+    try:
+        conn.execute("SELECT 1").fetchall()
+    except sqlite3.OperationalError:
+        log.debug("the statement clearing an interrupt was interrupted")
+
+
+def _is_interrupt(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) == sqlite3.SQLITE_INTERRUPT
+
+
+def _is_in_transaction(conn: sqlite3.Connection) -> bool:
+    return conn.in_transaction
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    # COMMIT fails on a deferred foreign key violation, for example, and then leaves
+    # the transaction open. Ending it in this same worker call means no other call
+    # can run inside it.
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        _rollback_if_open(conn)
+        raise
+
+
+def _open_savepoint(conn: sqlite3.Connection, name: str) -> None:
+    conn.execute(f"SAVEPOINT {name}")
+
+
+def _rollback_savepoint(conn: sqlite3.Connection, name: str) -> None:
+    # Without a transaction, SQLite already rolled back everything, savepoint included.
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute(f"ROLLBACK TO {name}")
+    except sqlite3.OperationalError as error:
+        if "no such savepoint" in str(error):
+            return  # the SAVEPOINT itself never ran
+        raise
+    conn.execute(f"RELEASE {name}")
+
+
+def _release_savepoint(conn: sqlite3.Connection, name: str) -> None:
+    conn.execute(f"RELEASE {name}")
 
 
 def _describe(function: Callable[..., Any], args: tuple[Any, ...]) -> str:

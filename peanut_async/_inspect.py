@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
+from urllib.parse import quote
 
 import attrs
 
@@ -13,7 +14,7 @@ from ._connect import migration_sources
 from ._errors import MigrationError, MissingSchemaItem
 from ._migrations import AppliedMigration, MigrationState, migration_status, plan_migrations
 from ._registry import LoadedPlugin, check_schema
-from ._sqlite import MEMORY
+from ._sqlite import MEMORY, translate
 
 
 @attrs.frozen
@@ -42,24 +43,26 @@ class Inspection:
 def inspect_database(
     path: str, plugins: Sequence[LoadedPlugin], *, integrity: bool = False
 ) -> Inspection:
-    """Inspect ``path`` without writing to it (a missing file is reported, not created)."""
+    """Inspect ``path`` without writing to it (a missing file is reported, not created).
+
+    Raises :class:`DatabaseError` when the file cannot be read as a SQLite database.
+    """
     sources = migration_sources(plugins)
     exists = path == MEMORY or Path(path).exists()
-    if not exists:
-        empty = sqlite3.connect(MEMORY)
-    else:
-        empty = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
-    with closing(empty) as conn:
-        error: MigrationError | None = None
-        states: list[MigrationState] = []
-        pending: list[AppliedMigration] = []
-        try:
-            states = migration_status(conn, sources)
-            pending = plan_migrations(conn, sources)
-        except MigrationError as raised:
-            error = raised
-        missing = check_schema(conn, plugins)
-        problems = _integrity(conn) if integrity and exists else None
+    try:
+        with closing(_open_read_only(path if exists else MEMORY)) as conn:
+            error: MigrationError | None = None
+            states: list[MigrationState] = []
+            pending: list[AppliedMigration] = []
+            try:
+                states = migration_status(conn, sources)
+                pending = plan_migrations(conn, sources)
+            except MigrationError as raised:
+                error = raised
+            missing = check_schema(conn, plugins)
+            problems = _integrity(conn) if integrity and exists else None
+    except sqlite3.Error as failure:
+        raise translate(failure, f"reading {path}") from failure
     return Inspection(
         path=path,
         exists=exists,
@@ -71,8 +74,19 @@ def inspect_database(
     )
 
 
+def _open_read_only(path: str) -> sqlite3.Connection:
+    if path == MEMORY:
+        return sqlite3.connect(MEMORY)
+    # Quoting matters: an unquoted '?' or '#' in the file name would end the path
+    # part of the URI and open (and create) a different file in read-write mode.
+    uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
+    return sqlite3.connect(uri, uri=True)
+
+
 def _integrity(conn: sqlite3.Connection) -> tuple[str, ...]:
     problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
     for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
-        problems.append(f"foreign key violation: {table} row {rowid} references missing {parent} row")
+        problems.append(
+            f"foreign key violation: {table} row {rowid} references missing {parent} row"
+        )
     return tuple(problems)

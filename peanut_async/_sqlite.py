@@ -40,13 +40,25 @@ def configure(conn: sqlite3.Connection, *, busy_timeout: float, in_memory: bool)
         conn.execute("PRAGMA synchronous = NORMAL")
 
 
+_HINTS = {
+    sqlite3.SQLITE_CANTOPEN: "Check that the path is a file in an existing, writable folder.",
+    sqlite3.SQLITE_NOTADB: "Check that the path names a peanut-async database.",
+    sqlite3.SQLITE_READONLY: "The database file or its folder is read-only; check permissions.",
+    sqlite3.SQLITE_BUSY: "Another connection held the write lock too long; retry later.",
+    sqlite3.SQLITE_LOCKED: "Another connection held the write lock too long; retry later.",
+}
+
+
 def translate(error: sqlite3.Error, action: str) -> DatabaseError:
     """Wrap a sqlite3 error in the library's hierarchy, naming what was being done."""
     code = getattr(error, "sqlite_errorcode", None)
-    if code is not None and (code & 0xFF) == sqlite3.SQLITE_FULL:
+    primary = None if code is None else code & 0xFF
+    if primary == sqlite3.SQLITE_FULL:
         return StorageFullError(
             f"{action} failed: the disk or the database's size limit is full ({error}). "
-            "Nothing of this operation was written; free space and try again."
+            "The failed statement was rolled back; free space and try again."
         )
-    hint = " Another process held the write lock too long; retry later." if is_busy(error) else ""
-    return DatabaseError(f"{action} failed: {error}.{hint}")
+    hint = _HINTS.get(primary, "") if primary is not None else ""
+    if not hint and is_busy(error):
+        hint = _HINTS[sqlite3.SQLITE_BUSY]
+    return DatabaseError(f"{action} failed: {error}. {hint}".rstrip())

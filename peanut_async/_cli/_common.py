@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ EXIT_PARTIAL = 3
 
 DB_ENV = "PEANUT_DB"
 
-Handler = Callable[[argparse.Namespace], Awaitable[int]]
+Handler = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 
 
 def default_db_path() -> Path:
@@ -27,7 +27,7 @@ def default_db_path() -> Path:
     """
     override = os.environ.get(DB_ENV)
     if override:
-        return Path(override)
+        return Path(override).expanduser()
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data_home) / "peanut-async" / "peanut.db"
 

@@ -14,8 +14,8 @@ from .._connect import DEFAULT_BUSY_TIMEOUT, connect, migration_sources
 from .._inspect import Inspection, inspect_database
 from .._migrations import MigrationSource, baseline
 from .._registry import LoadedPlugin, resolve_plugins
-from .._sqlite import configure, create_private_file
-from ._common import EXIT_FAILED, EXIT_OK, add_common_options, emit, emit_json, fail, resolve_db
+from .._sqlite import configure, create_private_file, translate
+from ._common import EXIT_OK, add_common_options, emit, emit_json, fail, resolve_db
 
 if TYPE_CHECKING:
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -24,24 +24,34 @@ if TYPE_CHECKING:
 def register(commands: Subparsers) -> None:
     """Add the schema commands to ``commands``."""
     migrate = commands.add_parser("migrate", help="apply pending migrations")
-    migrate.add_argument("--dry-run", action="store_true", help="list what would run, write nothing")
+    migrate.add_argument(
+        "--dry-run", action="store_true", help="list what would run, write nothing"
+    )
     add_common_options(migrate)
     migrate.set_defaults(handler=_migrate)
 
-    status = commands.add_parser("status", help="list applied and pending migrations and the plugin check")
+    status = commands.add_parser(
+        "status", help="list applied and pending migrations and the plugin check"
+    )
     add_common_options(status)
     status.set_defaults(handler=_status)
 
     base = commands.add_parser(
-        "baseline", help="record a source's migrations up to VERSION as applied without running them"
+        "baseline",
+        help="record a source's migrations up to VERSION as applied without running them",
     )
     base.add_argument("source", help="migration source: core or a plugin name")
     base.add_argument("version", type=int, help="last version to record as applied")
     add_common_options(base)
     base.set_defaults(handler=_baseline)
 
-    check = commands.add_parser("check", help="exit 0 when migrations are current and every plugin's schema is present")
-    check.add_argument("--integrity", action="store_true", help="also run integrity_check and foreign_key_check")
+    check = commands.add_parser(
+        "check",
+        help="exit 0 when migrations are current and every plugin's schema is present",
+    )
+    check.add_argument(
+        "--integrity", action="store_true", help="also run integrity_check and foreign_key_check"
+    )
     add_common_options(check)
     check.set_defaults(handler=_check)
 
@@ -65,6 +75,8 @@ async def _migrate(args: argparse.Namespace) -> int:
                 emit(f"  {item['source']}/{item['file']}")
         return EXIT_OK
     path = resolve_db(args, create_parent=True)
+    # NOTE: this lists what was pending before connect(). Another process migrating
+    # the same file at the same moment may have applied some of them instead.
     before = await _inspect(path)
     async with connect(path):
         pass
@@ -96,7 +108,26 @@ async def _check(args: argparse.Namespace) -> int:
     else:
         _print_inspection(inspection)
         emit("check: ok" if inspection.is_ok else "check: FAILED")
-    return EXIT_OK if inspection.is_ok else EXIT_FAILED
+    if inspection.is_ok:
+        return EXIT_OK
+    return fail("check failed: " + "; ".join(_problems(inspection)))
+
+
+def _problems(inspection: Inspection) -> list[str]:
+    problems = []
+    if inspection.migration_error is not None:
+        problems.append(str(inspection.migration_error))
+    elif inspection.pending:
+        problems.append(
+            f"{len(inspection.pending)} migration(s) pending; run 'peanut-async migrate'"
+        )
+    problems.extend(item.describe() for item in inspection.missing)
+    if inspection.integrity:
+        problems.append(
+            f"the integrity check found {len(inspection.integrity)} problem(s), listed "
+            "above; repair the listed rows or restore the database from a backup"
+        )
+    return problems
 
 
 async def _baseline(args: argparse.Namespace) -> int:
@@ -104,12 +135,14 @@ async def _baseline(args: argparse.Namespace) -> int:
     plugins = resolve_plugins()
     sources = {source.name: source for source in migration_sources(plugins)}
     if args.source not in sources:
-        return fail(
-            f"unknown migration source {args.source!r}; known sources: {', '.join(sorted(sources))}"
-        )
-    recorded = await anyio.to_thread.run_sync(_baseline_sync, path, sources[args.source], args.version)
+        known = ", ".join(sorted(sources))
+        return fail(f"unknown migration source {args.source!r}; known sources: {known}")
+    source = sources[args.source]
+    recorded = await anyio.to_thread.run_sync(_baseline_sync, path, source, args.version)
     if args.json:
-        emit_json({"database": path, "source": args.source, "version": args.version, "recorded": recorded})
+        emit_json(
+            {"database": path, "source": args.source, "version": args.version, "recorded": recorded}
+        )
     else:
         emit(f"recorded {len(recorded)} migration(s) of {args.source} as applied in {path}")
     return EXIT_OK
@@ -117,9 +150,13 @@ async def _baseline(args: argparse.Namespace) -> int:
 
 def _baseline_sync(path: str, source: MigrationSource, version: int) -> list[str]:
     create_private_file(Path(path))
-    with closing(sqlite3.connect(path, isolation_level=None, timeout=DEFAULT_BUSY_TIMEOUT)) as conn:
-        configure(conn, busy_timeout=DEFAULT_BUSY_TIMEOUT, in_memory=False)
-        return baseline(conn, source, version)
+    try:
+        connection = sqlite3.connect(path, isolation_level=None, timeout=DEFAULT_BUSY_TIMEOUT)
+        with closing(connection) as conn:
+            configure(conn, busy_timeout=DEFAULT_BUSY_TIMEOUT, in_memory=False)
+            return baseline(conn, source, version)
+    except sqlite3.Error as error:
+        raise translate(error, f"baselining {path}") from error
 
 
 async def _plugins(args: argparse.Namespace) -> int:
@@ -130,8 +167,12 @@ async def _plugins(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"database": path, "plugins": rows})
         return EXIT_OK
+    if not rows:
+        emit("no plugins loaded")
     for row in rows:
-        origin = f"{row['distribution']} {row['version']}" if row["distribution"] else "registered directly"
+        origin = "registered directly"
+        if row["distribution"]:
+            origin = f"{row['distribution']} {row['version']}"
         emit(f"{row['name']} ({origin})")
         emit(f"  migrations: {row['migrations'] or 'none'}")
         emit(f"  tables: {', '.join(row['tables'])}")

@@ -36,9 +36,6 @@ SELECT version, applied_at FROM {HISTORY_TABLE}
 WHERE source = 'core' ORDER BY version DESC LIMIT 1
 """
 
-_BUSY_RETRY_SECONDS = 30.0
-
-
 @attrs.frozen
 class HistoryRow:
     """One applied migration as recorded in the history table."""
@@ -66,7 +63,8 @@ def ensure_history(conn: sqlite3.Connection) -> None:
         conn.execute(_CREATE_VIEW)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
 
 
@@ -104,19 +102,21 @@ def record(
 
 
 def begin_immediate(conn: sqlite3.Connection) -> None:
-    """Start a write transaction, retrying with backoff while another writer holds the lock.
+    """Start a write transaction, waiting up to the connection's busy timeout for the lock.
 
-    SQLite's busy timeout covers most waits, but some lock conflicts return
-    ``SQLITE_BUSY`` at once, so those are retried here for up to 30 seconds.
+    SQLite's busy handler covers most waits, but some lock conflicts return
+    ``SQLITE_BUSY`` at once (for example while another connection switches a new file
+    to WAL), so those are retried here with backoff until the busy timeout has passed.
     """
-    deadline = time.monotonic() + _BUSY_RETRY_SECONDS
+    timeout_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    deadline = time.monotonic() + timeout_ms / 1000
     delay = 0.001
     while True:
         try:
             conn.execute("BEGIN IMMEDIATE")
             return
         except sqlite3.OperationalError as error:
-            if not is_busy(error) or time.monotonic() > deadline:
+            if not is_busy(error) or time.monotonic() >= deadline:
                 raise
             log.debug("write lock busy, retrying in %.3f s", delay)
             time.sleep(delay * (1 + random.random()))

@@ -4,7 +4,11 @@ The runner works on a plain :class:`sqlite3.Connection` and controls transaction
 itself with explicit ``BEGIN IMMEDIATE`` / ``COMMIT`` / ``ROLLBACK`` statements, run one
 statement at a time. It never calls ``executescript()``, which commits any open
 transaction first, so it behaves the same whether the connection uses sqlite3's legacy
-transaction handling or autocommit (``isolation_level=None``).
+transaction handling or autocommit (``isolation_level=None``). A connection must not be
+inside a transaction when a migration or a baseline starts.
+
+NOTE: a Python 3.12+ connection opened with ``autocommit=False`` is always inside a
+transaction, so the runner rejects it. The tests run on Python 3.11 and do not cover it.
 """
 
 from __future__ import annotations
@@ -112,6 +116,7 @@ def baseline(conn: sqlite3.Connection, source: MigrationSource, version: int) ->
             f"(versions: {listed}); pass one of them.",
             source=source.name,
         )
+    _reject_open_transaction(conn, source, None)
     ensure_history(conn)
     recorded = []
     begin_immediate(conn)
@@ -123,9 +128,12 @@ def baseline(conn: sqlite3.Connection, source: MigrationSource, version: int) ->
                 recorded.append(migration.file)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    log.info("baselined %s migrations of source %s up to version %s", len(recorded), source.name, version)
+    log.info(
+        "baselined %s migrations of source %s up to version %s", len(recorded), source.name, version
+    )
     return recorded
 
 
@@ -188,27 +196,67 @@ def _verify_checksum(source: str, migration: MigrationFile, stored: str) -> None
 def _apply_one(
     conn: sqlite3.Connection, source: MigrationSource, migration: MigrationFile
 ) -> AppliedMigration | None:
+    _reject_open_transaction(conn, source, migration)
     ensure_history(conn)
     started = time.perf_counter()
     begin_immediate(conn)
     try:
-        # Another process may have applied it between our read and the write lock.
-        row = read_history(conn, source.name, migration.version).get((source.name, migration.version))
-        if row is not None:
-            _verify_checksum(source.name, migration, row.checksum)
+        if _recorded_meanwhile(conn, source, migration):
             conn.execute("ROLLBACK")
-            log.debug("migration %s/%s was applied by another connection", source.name, migration.file)
             return None
         _execute_all(conn, source.name, migration)
         duration_ms = (time.perf_counter() - started) * 1000
         record(conn, source.name, migration, duration_ms=duration_ms)
-        conn.execute("COMMIT")
+        _commit(conn, source.name, migration)
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
     log.info("applied migration %s/%s in %.1f ms", source.name, migration.file, duration_ms)
     return _applied(source, migration, duration_ms)
+
+
+def _reject_open_transaction(
+    conn: sqlite3.Connection, source: MigrationSource, migration: MigrationFile | None
+) -> None:
+    # BEGIN IMMEDIATE would fail with "cannot start a transaction within a transaction",
+    # and committing the caller's half-done work along with a migration would be worse.
+    if not conn.in_transaction:
+        return
+    action = (
+        f"apply migration {source.name}/{migration.file}"
+        if migration is not None
+        else f"baseline source {source.name!r}"
+    )
+    raise MigrationError(
+        f"cannot {action}: the connection is inside a transaction the caller opened. "
+        "Commit or roll it back first.",
+        source=source.name,
+        file=None if migration is None else migration.file,
+    )
+
+
+def _recorded_meanwhile(
+    conn: sqlite3.Connection, source: MigrationSource, migration: MigrationFile
+) -> bool:
+    # Another process may have applied it between our read and the write lock.
+    key = (source.name, migration.version)
+    row = read_history(conn, source.name, migration.version).get(key)
+    if row is None:
+        return False
+    _verify_checksum(source.name, migration, row.checksum)
+    log.debug("migration %s/%s was applied by another connection", source.name, migration.file)
+    return True
+
+
+def _commit(conn: sqlite3.Connection, source: str, migration: MigrationFile) -> None:
+    # Deferred foreign keys are checked only here, after every statement succeeded.
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as error:
+        raise MigrationFailedError(
+            source=source, file=migration.file, statement="COMMIT", sqlite_message=str(error)
+        ) from error
 
 
 def _execute_all(conn: sqlite3.Connection, source: str, migration: MigrationFile) -> None:
@@ -225,7 +273,9 @@ def _execute_all(conn: sqlite3.Connection, source: str, migration: MigrationFile
             ) from error
 
 
-def _applied(source: MigrationSource, migration: MigrationFile, duration_ms: float) -> AppliedMigration:
+def _applied(
+    source: MigrationSource, migration: MigrationFile, duration_ms: float
+) -> AppliedMigration:
     return AppliedMigration(
         source=source.name,
         version=migration.version,
