@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from ._database import Database
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 RESERVED_SOURCE = "core"
 
 
@@ -26,7 +26,7 @@ def is_identifier(name: object) -> bool:
     """Tell whether ``name`` is a plain SQL identifier safe to use unquoted."""
     return (
         isinstance(name, str)
-        and _IDENTIFIER.match(name) is not None
+        and _IDENTIFIER.fullmatch(name) is not None
         and not name.lower().startswith("sqlite_")
     )
 
