@@ -58,7 +58,8 @@ CREATE TABLE decisions (
     created_at               TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
                              CHECK (created_at = datetime(created_at)),
     decided_at               TEXT CHECK (decided_at IS NULL OR decided_at = datetime(decided_at)),
-    -- similar past decisions, filled in when the choice is made
+    -- similar past decisions with their scores, stored when the decision is recorded
+    -- and recomputed when the choice is made
     pattern_match            TEXT CHECK (pattern_match IS NULL OR json_valid(pattern_match)),
     consistency_with_values  REAL CHECK (consistency_with_values IS NULL
                                          OR consistency_with_values BETWEEN 0 AND 1)
@@ -66,6 +67,11 @@ CREATE TABLE decisions (
 
 -- Decisions of one type, newest first.
 CREATE INDEX idx_decisions_type_created_at ON decisions (decision_type, created_at DESC);
+-- Decisions of one type with an outcome, newest first (similar decisions and
+-- suggestions). Without it, a type whose decisions seldom have an outcome is read row
+-- by row to find the few that do. A query uses it when it implies outcome IS NOT NULL.
+CREATE INDEX idx_decisions_type_rated_created_at
+    ON decisions (decision_type, created_at DESC) WHERE outcome IS NOT NULL;
 -- Decisions of all types in a time window (pattern analysis).
 CREATE INDEX idx_decisions_created_at ON decisions (created_at);
 -- Time to decide, and decisions still open (decided_at IS NULL).

@@ -1,7 +1,8 @@
-"""consistency_with_values: NULL without a values plugin, s / (s + c) with one."""
+"""consistency_with_values: NULL without a values plugin, else the alignment's consistency."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 import attrs
@@ -9,8 +10,8 @@ import pytest
 
 from peanut_async import Database, Plugin
 from peanut_async.plugins.decisions import DecisionContext, DecisionOption, DecisionsAPI
-from peanut_async.plugins.decisions._consistency import consistency_from_alignment
-from peanut_async.plugins.values import ValueEvidence
+from peanut_async.plugins.decisions._consistency import stored_consistency
+from peanut_async.plugins.values import Alignment, ValueEvidence, ValueMatch
 
 Connector = Callable[..., Awaitable[Database]]
 
@@ -21,29 +22,21 @@ OPTIONS = (
 
 
 @attrs.frozen
-class Match:
-    name: str
-    strength: float
-    keyword: str = "keyword"
-
-
-@attrs.frozen
 class Result:
-    supports: tuple[Match, ...]
-    conflicts: tuple[Match, ...]
-    is_aligned: bool = True
-    recommendation: str | None = None
+    """What a stand-in check_alignment returns: only ``consistency`` is read."""
+
+    consistency: object = None
 
 
 class StandInValuesAPI:
     """A third-party "values" plugin returning a fixed alignment and recording its calls."""
 
-    alignment = Result(supports=(), conflicts=())
+    alignment: object = Result()
 
     def __init__(self, db: Database) -> None:
         self.actions: list[str] = []
 
-    async def check_alignment(self, action: str, *, is_urgent: bool = False) -> Result:
+    async def check_alignment(self, action: str, *, is_urgent: bool = False) -> object:
         self.actions.append(action)
         return self.alignment
 
@@ -60,7 +53,7 @@ async def record_and_choose(db: Database, option_id: str) -> float | None:
     return decision.consistency_with_values
 
 
-# The formula ----------------------------------------------------------------------
+# The rule: the values plugin's Alignment.consistency, 0.5 for None -------------------
 
 
 @pytest.mark.parametrize(
@@ -69,22 +62,46 @@ async def record_and_choose(db: Database, option_id: str) -> float | None:
         ((), (), 0.5),
         ((0.8,), (), 1.0),
         ((), (0.6,), 0.0),
-        ((0.8, 0.4), (0.6,), 2 / 3),
+        # Alignment.consistency rounds to 6 decimal places.
+        ((0.8, 0.4), (0.6,), 0.666667),
         ((0.3,), (0.3,), 0.5),
         ((0.0,), (0.0,), 0.5),
         ((0.9,), (0.1, 0.2), 0.75),
     ],
     ids=["neither", "supports-only", "conflicts-only", "mixed", "balanced", "zero", "three"],
 )
-def test_consistency_formula(
+def test_consistency_of_values_alignment(
     supports: tuple[float, ...], conflicts: tuple[float, ...], expected: float
 ) -> None:
-    alignment = Result(
-        supports=tuple(Match(f"s{i}", s) for i, s in enumerate(supports)),
-        conflicts=tuple(Match(f"c{i}", c) for i, c in enumerate(conflicts)),
+    alignment = Alignment(
+        supports=tuple(ValueMatch(f"s{i}", s, "keyword") for i, s in enumerate(supports)),
+        conflicts=tuple(ValueMatch(f"c{i}", c, "keyword") for i, c in enumerate(conflicts)),
+        is_aligned=True,
+        recommendation=None,
     )
 
-    assert consistency_from_alignment(alignment) == pytest.approx(expected, abs=1e-12)
+    assert stored_consistency(alignment) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "consistency",
+    [1.5, -0.1, float("nan"), True, "0.5", [0.5]],
+    ids=["above-one", "negative", "nan", "bool", "text", "list"],
+)
+def test_consistency_invalid_value_is_null(
+    consistency: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, "peanut_async.plugins.decisions"):
+        assert stored_consistency(Result(consistency)) is None
+
+    assert "consistency_with_values is left NULL" in caplog.text
+
+
+def test_consistency_missing_attribute_is_null(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, "peanut_async.plugins.decisions"):
+        assert stored_consistency(object()) is None
+
+    assert "without a consistency attribute" in caplog.text
 
 
 # Without a values plugin ----------------------------------------------------------
@@ -106,9 +123,7 @@ async def stand_in_db(peanut_connect: Connector) -> Database:
 
 async def test_consistency_from_stand_in_plugin(stand_in_db: Database) -> None:
     values = stand_in_db.plugin("values", StandInValuesAPI)
-    values.alignment = Result(
-        supports=(Match("team", 0.8), Match("focus", 0.4)), conflicts=(Match("rest", 0.6),)
-    )
+    values.alignment = Result(consistency=2 / 3)
 
     consistency = await record_and_choose(stand_in_db, "opt1")
 
@@ -130,12 +145,19 @@ async def test_consistency_neutral_when_no_value_matches(stand_in_db: Database) 
 
 async def test_consistency_is_stored_in_column(stand_in_db: Database) -> None:
     values = stand_in_db.plugin("values", StandInValuesAPI)
-    values.alignment = Result(supports=(), conflicts=(Match("rest", 0.7),))
+    values.alignment = Result(consistency=0.0)
 
     await record_and_choose(stand_in_db, "opt1")
 
     stored = await stand_in_db.fetch_value("SELECT consistency_with_values FROM decisions")
     assert stored == 0.0
+
+
+async def test_consistency_null_when_result_out_of_range(stand_in_db: Database) -> None:
+    values = stand_in_db.plugin("values", StandInValuesAPI)
+    values.alignment = Result(consistency=1.5)
+
+    assert await record_and_choose(stand_in_db, "opt1") is None
 
 
 async def test_consistency_null_when_plugin_lacks_check(peanut_connect: Connector) -> None:
@@ -175,10 +197,11 @@ async def test_real_values_supporting_option(values_db: Database) -> None:
 
 
 async def test_real_values_mixed_option(values_db: Database) -> None:
-    # "work late" conflicts with work_life_balance (0.55) and supports work_dedication (0.5).
+    # "work late" conflicts with work_life_balance (0.55) and supports work_dedication (0.5):
+    # 0.5 / 1.05, which Alignment.consistency rounds to 6 decimal places.
     consistency = await choose_label(values_db, "Work late tonight")
 
-    assert consistency == pytest.approx(0.5 / 1.05, abs=1e-9)
+    assert consistency == 0.47619
 
 
 async def test_real_values_unmatched_option(values_db: Database) -> None:

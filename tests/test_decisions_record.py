@@ -248,6 +248,32 @@ async def test_choice_sets_option_and_decided_at(api: DecisionsAPI) -> None:
     assert decision.created_at <= decision.decided_at <= datetime.now(UTC)
 
 
+async def test_choice_recomputes_pattern_match(api: DecisionsAPI) -> None:
+    decision_id = await record_standup(api)
+    later = await record_standup(api)
+    await api.record_outcome(later, "positive")
+
+    await api.record_choice(decision_id, "opt1")
+    decision = await api.get_decision(decision_id)
+
+    assert decision is not None
+    # Nothing had an outcome when it was recorded; `later` scores 2 (team-id) + 1 (normal).
+    assert decision.pattern_match == (PatternMatch(later, 3),)
+
+
+async def test_choice_pattern_match_excludes_itself(api: DecisionsAPI) -> None:
+    older = await record_standup(api)
+    await api.record_outcome(older, "negative")
+    decision_id = await record_standup(api)
+    await api.record_outcome(decision_id, "positive")
+
+    await api.record_choice(decision_id, "opt2")
+    decision = await api.get_decision(decision_id)
+
+    assert decision is not None
+    assert decision.pattern_match == (PatternMatch(older, 3),)
+
+
 async def test_choice_without_values_plugin_leaves_consistency_null(
     api: DecisionsAPI, db: Database
 ) -> None:
@@ -287,6 +313,19 @@ async def test_choice_rejects_unknown_option(api: DecisionsAPI) -> None:
     assert decision is not None
     assert decision.chosen_option_id is None
     assert decision.decided_at is None
+
+
+async def test_rejected_choice_keeps_pattern_match(api: DecisionsAPI) -> None:
+    decision_id = await record_standup(api)
+    later = await record_standup(api)
+    await api.record_outcome(later, "positive")
+
+    with pytest.raises(ValidationError):
+        await api.record_choice(decision_id, "opt3")
+    decision = await api.get_decision(decision_id)
+
+    assert decision is not None
+    assert decision.pattern_match == ()
 
 
 async def test_choice_rejects_option_label_as_id(api: DecisionsAPI) -> None:

@@ -379,6 +379,7 @@ async def test_decisions_indexes_exist(db: Database) -> None:
         "idx_decisions_decided_at",
         "idx_decisions_outcome_rating",
         "idx_decisions_type_created_at",
+        "idx_decisions_type_rated_created_at",
     ]
 
 

@@ -1,10 +1,14 @@
 """The decisions plugin: decision points, choices, outcomes and suggestions.
 
 Use it through ``db.plugin("decisions")``, a :class:`DecisionsAPI`. It reads and writes
-the core ``decisions`` table and uses the ``values`` plugin when one is loaded.
+the core ``decisions`` table and uses the ``values`` plugin when one is loaded. Its own
+migration adds ``decision_entities``, an index of the entity ids in each decision's
+context that triggers keep in step with ``decisions``.
 """
 
 from __future__ import annotations
+
+from importlib.resources import files
 
 from ..._plugin import Plugin
 from ._api import DecisionsAPI
@@ -41,8 +45,11 @@ PLUGIN = Plugin(
             "pattern_match",
             "consistency_with_values",
         ),
+        # Created by this plugin's own migration.
+        "decision_entities": ("entity_id", "decision_id"),
     },
     api_factory=DecisionsAPI,
+    migrations=files(__name__) / "migrations",
 )
 
 __all__ = [

@@ -63,6 +63,7 @@ class DecisionsAPI:
         delegation, resource, commitment, other. ``options`` must be non-empty with
         unique ids. The new row's ``pattern_match`` stores the ids and scores of the
         (up to 5) most similar past decisions, as :meth:`find_similar` returns them.
+        :meth:`record_choice` computes it again.
         """
         decision_type = check_decision_type(decision_type)
         description = check_text("description", description)
@@ -70,10 +71,7 @@ class DecisionsAPI:
         checked_context = check_context(context)
         # One transaction, so the similar decisions are those stored when the row is.
         async with self._db.transaction():
-            similar = await _similarity.find_similar(
-                self._db, decision_type, checked_context, PATTERN_MATCH_LIMIT
-            )
-            matches = [PatternMatch(match.decision.id, match.score) for match in similar]
+            matches = await self._pattern_match(decision_type, checked_context)
             decision_id = await _store.insert_decision(
                 self._db,
                 decision_type=decision_type,
@@ -88,24 +86,40 @@ class DecisionsAPI:
     async def record_choice(self, decision_id: str, option_id: str) -> None:
         """Record which option was chosen, with the current time as ``decided_at``.
 
-        When a plugin named ``values`` is loaded, ``consistency_with_values`` is computed
-        from its ``check_alignment`` on the option's label followed by its description.
-        Let ``s`` be the summed strengths of the supported values and ``c`` those of the
-        conflicting ones. The score is ``s / (s + c)``, or 0.5 when both are 0. Without
-        that plugin the column is left NULL. Recording another choice replaces the
-        earlier one.
+        The choice also sets the decision's two derived columns:
+
+        - ``pattern_match`` is computed again as in :meth:`record_decision`, because
+          more decisions may have an outcome by now. Any other decision of the type with
+          an outcome counts, including ones recorded after this one, but never the
+          decision itself.
+        - ``consistency_with_values``: when a plugin named ``values`` is loaded, its
+          ``check_alignment`` is called on the option's label followed by its
+          description, and the result's ``consistency`` is stored. With the built-in
+          values plugin that is the supported values' strength divided by the supported
+          plus conflicting strength, rounded to 6 decimal places. A consistency of None,
+          meaning the option matched no value, is stored as 0.5. Without that plugin the
+          column is left NULL, as it is (with a logged warning) when the result has no
+          ``consistency`` that is None or a number from 0 to 1.
+
+        Recording another choice replaces the earlier one.
 
         Raises :class:`~peanut_async.NotFoundError` for an unknown ``decision_id`` and
         :class:`~peanut_async.ValidationError` when ``option_id`` is not one of the
         decision's options.
         """
-        options = await _store.get_options(self._db, decision_id)
-        if options is None:
+        decision = await _store.get_decision(self._db, decision_id)
+        if decision is None:
             raise NotFoundError("decision", decision_id)
-        option = _find_option(options, option_id)
+        option = _find_option(decision.options, option_id)
+        # Called outside the transaction below: the values plugin is other code, and a
+        # task it started that awaited this database would wait for our write lock.
         consistency = await consistency_with_values(self._db, option)
-        if not await _store.set_choice(self._db, decision_id, option.id, consistency):
-            raise NotFoundError("decision", decision_id)
+        async with self._db.transaction():
+            matches = await self._pattern_match(
+                decision.decision_type, decision.context, exclude_id=decision_id
+            )
+            if not await _store.set_choice(self._db, decision_id, option.id, consistency, matches):
+                raise NotFoundError("decision", decision_id)
 
     async def record_outcome(self, decision_id: str, rating: str, notes: str | None = None) -> None:
         """Record how a decision turned out, with the current time.
@@ -151,9 +165,9 @@ class DecisionsAPI:
     async def list_for_entity(self, entity_id: str, limit: int = 10) -> list[Decision]:
         """Return the decisions of any type whose context lists ``entity_id``, newest first.
 
-        NOTE: no index covers the ids inside the context JSON. The scan goes newest
-        first and stops after ``limit`` matches, so an entity with fewer matches than
-        ``limit`` makes it read every stored decision.
+        The id is looked up in the ``decision_entities`` table, which triggers keep in
+        step with each decision's context. A call reads at most the 1,000 newest
+        decisions plus the entity's own rows, however long the history is.
         """
         entity_id = check_text("entity_id", entity_id)
         limit = check_limit("limit", limit)
@@ -233,6 +247,14 @@ class DecisionsAPI:
             self._db, decision_type, checked_context, _similarity.SUGGESTION_SAMPLE
         )
         return _similarity.suggest_from_similar(checked_options, similar)
+
+    async def _pattern_match(
+        self, decision_type: str, context: DecisionContext, *, exclude_id: str | None = None
+    ) -> list[PatternMatch]:
+        similar = await _similarity.find_similar(
+            self._db, decision_type, context, PATTERN_MATCH_LIMIT, exclude_id=exclude_id
+        )
+        return [PatternMatch(match.decision.id, match.score) for match in similar]
 
 
 def _find_option(options: Sequence[DecisionOption], option_id: object) -> DecisionOption:

@@ -1,14 +1,15 @@
 """Consistency of a chosen option with the user's values, from the values plugin.
 
-The decisions plugin does not depend on the values plugin: it uses it when a plugin
-named ``values`` is loaded, through the structural types below.
+The decisions plugin does not depend on the values plugin: it uses one when a plugin
+named ``values`` is loaded. The score is the ``consistency`` of what that plugin's
+``check_alignment`` returns, so the rule lives in one place, the values plugin's
+``Alignment.consistency``. Only the score for "no value matched" is decided here.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, TypeGuard
 
 from ._model import DecisionOption
 
@@ -19,38 +20,11 @@ log = logging.getLogger(__name__)
 
 VALUES_PLUGIN = "values"
 
-# The score when the option neither supports nor conflicts with any value.
+# The score stored when the option neither supports nor conflicts with any value, which
+# the values plugin reports as a consistency of None.
 NEUTRAL_CONSISTENCY = 0.5
 
-
-class ValueMatchLike(Protocol):
-    """A value an action supports or conflicts with, as the values plugin reports it."""
-
-    @property
-    def strength(self) -> float: ...
-
-
-class AlignmentLike(Protocol):
-    """The result of the values plugin's ``check_alignment``."""
-
-    @property
-    def supports(self) -> Sequence[ValueMatchLike]: ...
-
-    @property
-    def conflicts(self) -> Sequence[ValueMatchLike]: ...
-
-
-def consistency_from_alignment(alignment: AlignmentLike) -> float:
-    """Return ``s / (s + c)``, the supporting share of the matched values' strengths.
-
-    ``s`` sums the strengths of the supported values and ``c`` those of the conflicting
-    ones, where a negative strength counts as 0. The result is 0.5 when both sums are 0.
-    """
-    supporting = sum(max(0.0, match.strength) for match in alignment.supports)
-    conflicting = sum(max(0.0, match.strength) for match in alignment.conflicts)
-    if supporting + conflicting == 0:
-        return NEUTRAL_CONSISTENCY
-    return supporting / (supporting + conflicting)
+_MISSING = object()
 
 
 def option_action_text(option: DecisionOption) -> str:
@@ -58,6 +32,42 @@ def option_action_text(option: DecisionOption) -> str:
     if option.description:
         return f"{option.label} {option.description}"
     return option.label
+
+
+def stored_consistency(alignment: object) -> float | None:
+    """Return the ``consistency_with_values`` to store for a ``check_alignment`` result.
+
+    That is the result's ``consistency``, or 0.5 when it is None. Any other value that
+    is not a number from 0 to 1, or a missing attribute, gives None and logs a warning:
+    the column stays NULL instead of failing its CHECK constraint with the choice.
+    """
+    consistency = getattr(alignment, "consistency", _MISSING)
+    if consistency is None:
+        return NEUTRAL_CONSISTENCY
+    if consistency is _MISSING:
+        log.warning(
+            "plugin %r returned a %s without a consistency attribute from check_alignment; "
+            "consistency_with_values is left NULL",
+            VALUES_PLUGIN,
+            type(alignment).__name__,
+        )
+        return None
+    if _is_share(consistency):
+        return float(consistency)
+    log.warning(
+        "plugin %r returned consistency %r, expected None or a number from 0 to 1; "
+        "consistency_with_values is left NULL",
+        VALUES_PLUGIN,
+        consistency if isinstance(consistency, int | float) else type(consistency).__name__,
+    )
+    return None
+
+
+def _is_share(value: object) -> TypeGuard[int | float]:
+    # bool is an int subclass, but True is no score. NaN fails the range check.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return 0 <= value <= 1
 
 
 async def consistency_with_values(db: Database, option: DecisionOption) -> float | None:
@@ -71,5 +81,5 @@ async def consistency_with_values(db: Database, option: DecisionOption) -> float
             VALUES_PLUGIN,
         )
         return None
-    alignment: AlignmentLike = await check_alignment(option_action_text(option))
-    return consistency_from_alignment(alignment)
+    alignment: object = await check_alignment(option_action_text(option))
+    return stored_consistency(alignment)

@@ -133,7 +133,7 @@ class Outcome:
 
 @attrs.frozen
 class PatternMatch:
-    """A similar past decision found when a decision was recorded, with its score."""
+    """A similar past decision (one with an outcome) and its find_similar score."""
 
     decision_id: str
     score: int
@@ -143,8 +143,10 @@ class PatternMatch:
 class Decision:
     """A stored decision point with its choice and outcome once they are recorded.
 
-    Timestamps are aware datetimes in UTC. ``consistency_with_values`` is None unless
-    the values plugin was loaded when the choice was recorded.
+    Timestamps are aware datetimes in UTC. ``pattern_match`` lists the most similar
+    past decisions found when the decision was recorded, and found again when its choice
+    was. ``consistency_with_values`` is None unless the values plugin was loaded when
+    the choice was recorded.
     """
 
     id: str

@@ -65,26 +65,30 @@ async def find_similar(
     context: DecisionContext,
     limit: int,
     max_candidates: int = MAX_CANDIDATES,
+    *,
+    exclude_id: str | None = None,
 ) -> list[SimilarDecision]:
     """Return the best-scoring decisions with an outcome of ``decision_type``, best first.
 
     The score is 2 points per shared entity id plus 1 point each for the same workload
     level, emotional state and source type. Decisions scoring 0 are left out, and equal
     scores are ordered newest first. Only the ``max_candidates`` most recent decisions
-    of the type with an outcome are scored.
+    of the type with an outcome are scored. The decision ``exclude_id`` is never one of
+    them.
     """
     score, score_params = _score_sql(context)
     if not score:
         return []
     # The candidate subquery has a LIMIT, so SQLite materializes it instead of merging it
     # into the outer query: each candidate's score is computed once, and the outer query
-    # only filters and orders the scores.
+    # only filters and orders the scores. "outcome IS NOT NULL" lets the subquery read
+    # the candidates from idx_decisions_type_rated_created_at, a partial index.
     sql = f"""
         SELECT {DECISION_COLUMNS}, s.score AS score
         FROM (
             SELECT rowid AS row_id, created_at, {score} AS score
             FROM decisions
-            WHERE decision_type = ? AND outcome IS NOT NULL
+            WHERE decision_type = ? AND outcome IS NOT NULL AND id IS NOT ?
             ORDER BY created_at DESC, rowid DESC
             LIMIT ?
         ) AS s
@@ -93,7 +97,7 @@ async def find_similar(
         ORDER BY s.score DESC, s.created_at DESC, s.row_id DESC
         LIMIT ?
     """
-    params = [*score_params, decision_type, max_candidates, limit]
+    params = [*score_params, decision_type, exclude_id, max_candidates, limit]
     rows = await db.fetch_all(sql, params)
     return [SimilarDecision(decision_from_row(row), row["score"]) for row in rows]
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ._entity_lists import DecisionFilters, list_for_entity, newest_first
 from ._model import Decision, DecisionContext, DecisionOption, PatternMatch
 from ._rows import (
     DECISION_COLUMNS,
     context_to_json,
     decision_from_row,
-    options_from_json,
     options_to_json,
     pattern_match_to_json,
 )
@@ -53,20 +53,18 @@ async def get_decision(db: Database, decision_id: str) -> Decision | None:
     return None if row is None else decision_from_row(row)
 
 
-async def get_options(db: Database, decision_id: str) -> tuple[DecisionOption, ...] | None:
-    """Return the options of decision ``decision_id``, or None when it does not exist."""
-    text = await db.fetch_value("SELECT options FROM decisions WHERE id = ?", (decision_id,))
-    return None if text is None else options_from_json(text)
-
-
 async def set_choice(
-    db: Database, decision_id: str, option_id: str, consistency: float | None
+    db: Database,
+    decision_id: str,
+    option_id: str,
+    consistency: float | None,
+    pattern_match: Sequence[PatternMatch],
 ) -> bool:
     """Store the chosen option with the current time; return False if the id is unknown."""
     changed = await db.execute(
         "UPDATE decisions SET chosen_option_id = ?, decided_at = datetime('now'), "
-        "consistency_with_values = ? WHERE id = ?",
-        (option_id, consistency, decision_id),
+        "consistency_with_values = ?, pattern_match = ? WHERE id = ?",
+        (option_id, consistency, pattern_match_to_json(pattern_match), decision_id),
     )
     return changed > 0
 
@@ -92,26 +90,17 @@ async def list_decisions(
     """Return the decisions matching every given filter, newest first.
 
     ``entity_id`` matches an element of the context's entity_ids exactly (never a
-    substring or a LIKE pattern), through json_each.
+    substring or a LIKE pattern), through the ``decision_entities`` table.
     """
-    conditions: list[str] = []
-    params: list[Any] = []
-    if decision_type is not None:
-        conditions.append("d.decision_type = ?")
-        params.append(decision_type)
-    if only_with_outcome:
-        conditions.append("d.outcome IS NOT NULL")
+    filters = DecisionFilters(decision_type, only_with_outcome)
     if entity_id is not None:
-        conditions.append(
-            "EXISTS (SELECT 1 FROM json_each(d.context, '$.entity_ids') WHERE value = ?)"
+        rows = await list_for_entity(db, entity_id, filters, limit)
+    else:
+        where, params = filters.where("d")
+        # A negative LIMIT means no limit in SQLite.
+        rows = await db.fetch_all(
+            f"SELECT {DECISION_COLUMNS} FROM decisions AS d {where} "
+            f"ORDER BY {newest_first('d')} LIMIT ?",
+            [*params, -1 if limit is None else limit],
         )
-        params.append(entity_id)
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    # A negative LIMIT means no limit in SQLite.
-    params.append(-1 if limit is None else limit)
-    rows = await db.fetch_all(
-        f"SELECT {DECISION_COLUMNS} FROM decisions AS d {where} "
-        "ORDER BY d.created_at DESC, d.rowid DESC LIMIT ?",
-        params,
-    )
     return [decision_from_row(row) for row in rows]
