@@ -85,13 +85,17 @@ async def test_missing_column_names_plugin_and_fix(tmp_path: Path) -> None:
     # A database whose habits table was made elsewhere, without the streak column,
     # adopted by recording the plugin's migration as applied.
     with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE habits (id TEXT, name TEXT, entity_id TEXT, last_done_on TEXT, created_at TEXT)")
+        conn.execute(
+            "CREATE TABLE habits"
+            " (id TEXT, name TEXT, entity_id TEXT, last_done_on TEXT, created_at TEXT)"
+        )
         conn.execute("CREATE TABLE habit_checkins (habit_id TEXT, done_on TEXT)")
     conn.close()
     baseline = subprocess.run(
         [sys.executable, "-m", "peanut_async", "baseline", "habits", "1", "--db", str(path)],
         capture_output=True,
         text=True,
+        check=False,
     )
     assert baseline.returncode == 0, baseline.stderr
     with pytest.raises(SchemaCheckError) as raised:

@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from _fake_dist import make_distribution
 
 import peanut_async
 from peanut_async import (
@@ -19,8 +20,7 @@ from peanut_async import (
     SchemaCheckError,
 )
 from peanut_async._registry import BLOCK_ENV, DISABLE_AUTOLOAD_ENV, resolve_plugins
-
-from _fake_dist import make_distribution
+from peanut_async.plugins.values import ValuesAPI
 
 
 class _API:
@@ -54,7 +54,9 @@ def _install_plugin(site: Path, dist: str, name: str, body: str) -> str:
 
 GOOD_BODY = """
 import peanut_async
-PLUGIN = peanut_async.Plugin(name={name!r}, tables={{"entities": ("id",)}}, api_factory=lambda db: "api")
+PLUGIN = peanut_async.Plugin(
+    name={name!r}, tables={{"entities": ("id",)}}, api_factory=lambda db: "api"
+)
 """
 
 
@@ -190,14 +192,14 @@ def test_import_failure_skipped_with_warning(site: Path, caplog: pytest.LogCaptu
 def test_entry_point_not_a_plugin_raises(site: Path) -> None:
     name = _unique("notplugin")
     _install_plugin(site, "peanut-odd", name, "PLUGIN = object()\n")
-    with pytest.raises(PluginLoadError, match="does not point to a peanut_async.Plugin"):
+    with pytest.raises(PluginLoadError, match=r"does not point to a peanut_async\.Plugin"):
         resolve_plugins([name])
 
 
 def test_unsupported_core_version_raises(site: Path) -> None:
     name = _unique("future")
     body = GOOD_BODY.format(name=name).replace(
-        'api_factory=lambda db: "api")', 'api_factory=lambda db: "api", requires=">=99")'
+        'api_factory=lambda db: "api"', 'api_factory=lambda db: "api", requires=">=99"'
     )
     _install_plugin(site, "peanut-future", name, body)
     with pytest.raises(PluginLoadError, match="supports peanut-async >=99") as raised:
@@ -266,7 +268,10 @@ async def test_schema_check_lists_every_missing_item(tmp_path: Path) -> None:
 async def test_schema_check_accepts_views_and_virtual_tables(tmp_path: Path) -> None:
     reader = Plugin(
         name="reader",
-        tables={"schema_version": ("version", "applied_at"), "messages_fts": ("subject", "body_text")},
+        tables={
+            "schema_version": ("version", "applied_at"),
+            "messages_fts": ("subject", "body_text"),
+        },
         api_factory=_API,
     )
     async with peanut_async.connect(tmp_path / "p.db", plugins=(), register=[reader]) as db:
@@ -293,8 +298,11 @@ async def test_plugin_migrations_run_after_core_in_dependency_order(tmp_path: Pa
     )
     base = Plugin(name="notes", tables={"notes": ("id",)}, api_factory=_API, migrations=base_dir)
     top = Plugin(
-        name="tags", tables={"tags": ("tag",)}, api_factory=_API,
-        migrations=top_dir, depends_on=("notes",),
+        name="tags",
+        tables={"tags": ("tag",)},
+        api_factory=_API,
+        migrations=top_dir,
+        depends_on=("notes",),
     )
     async with peanut_async.connect(tmp_path / "p.db", plugins=(), register=[top, base]) as db:
         rows = await db.fetch_all(
@@ -312,8 +320,6 @@ async def test_unknown_plugin_access_lists_loaded(tmp_path: Path) -> None:
 
 
 async def test_typed_plugin_access_checks_type(tmp_path: Path) -> None:
-    from peanut_async.plugins.values import ValuesAPI
-
     async with peanut_async.connect(tmp_path / "p.db", plugins=["values"]) as db:
         assert isinstance(db.plugin("values", ValuesAPI), ValuesAPI)
         with pytest.raises(TypeError):

@@ -77,7 +77,9 @@ class HabitsAPI:
                 name=row["name"],
                 person=row["person"],
                 streak=row["streak"],
-                last_done_on=date.fromisoformat(row["last_done_on"]) if row["last_done_on"] else None,
+                last_done_on=date.fromisoformat(row["last_done_on"])
+                if row["last_done_on"]
+                else None,
             )
             for row in rows
         ]
