@@ -78,7 +78,7 @@ def resolve_plugins(
     requested = None if names is None else list(dict.fromkeys(names))
     blocked = _blocked()
     loaded = [LoadedPlugin(plugin) for plugin in register]
-    autoload = requested is None and not os.environ.get(DISABLE_AUTOLOAD_ENV)
+    autoload = requested is None and not autoload_disabled()
     if autoload or requested:
         wanted = None if autoload else set(requested or ())
         loaded.extend(_load_entry_points(wanted, blocked, on_error))
@@ -122,6 +122,24 @@ def _missing(loaded: LoadedPlugin, table: str, column: str | None) -> MissingSch
         table=table,
         column=column,
     )
+
+
+def autoload_disabled() -> bool:
+    """Tell whether ``PEANUT_DISABLE_PLUGIN_AUTOLOAD`` turns automatic loading off.
+
+    Any value but an empty one, ``0``, ``false``, ``no`` or ``off`` turns it off.
+    """
+    value = os.environ.get(DISABLE_AUTOLOAD_ENV, "").strip().lower()
+    return value not in ("", "0", "false", "no", "off")
+
+
+def installed_plugin_names() -> list[str]:
+    """Names of the plugins ``connect()`` would autoload: installed, not blocked."""
+    if autoload_disabled():
+        return []
+    blocked = _blocked()
+    names = {found.entry_point.name for found in _discover()}
+    return sorted(names - blocked)
 
 
 def _blocked() -> set[str]:

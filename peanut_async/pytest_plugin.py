@@ -8,7 +8,8 @@ suite once peanut-async is installed (pytest-asyncio is needed for async tests):
 - ``peanut_connect``: a factory ``await peanut_connect(**connect_kwargs)`` opening more
   databases (same ``tmp_path`` file by default), all closed after the test.
 - marker ``@pytest.mark.peanut_plugins(plugin, ...)``: registers :class:`Plugin`
-  objects for one test, without installing anything.
+  objects for one test, without installing anything. A registered plugin replaces an
+  installed plugin of the same name.
 - ``peanut_plugin_names``: override this fixture to choose which installed plugins
   load (default ``None``: all of them).
 """
@@ -24,6 +25,7 @@ import pytest
 from ._connect import connect
 from ._database import Database
 from ._plugin import Plugin
+from ._registry import installed_plugin_names
 
 if TYPE_CHECKING:
     from pytest_asyncio import fixture as _async_fixture
@@ -73,8 +75,8 @@ async def peanut_connect(
     opened: list[Database] = []
 
     async def open_database(path: Path | str | None = None, **kwargs: Any) -> Database:
-        kwargs.setdefault("plugins", peanut_plugin_names)
         kwargs.setdefault("register", peanut_registered_plugins)
+        kwargs.setdefault("plugins", _names_beside(peanut_plugin_names, kwargs["register"]))
         database = await connect(peanut_db_path if path is None else path, **kwargs)
         opened.append(database)
         return database
@@ -82,6 +84,19 @@ async def peanut_connect(
     yield open_database
     for database in reversed(opened):
         await database.aclose()
+
+
+def _names_beside(names: list[str] | None, registered: list[Plugin]) -> list[str] | None:
+    """Installed plugins to load next to ``registered`` ones.
+
+    A plugin under test is usually also installed (editable) in its own test
+    environment; the registered object then replaces the installed one instead of
+    conflicting with it.
+    """
+    if names is not None or not registered:
+        return names
+    replaced = {plugin.name for plugin in registered}
+    return [name for name in installed_plugin_names() if name not in replaced]
 
 
 @_async_fixture

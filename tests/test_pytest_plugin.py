@@ -47,6 +47,23 @@ def test_fixtures_work_in_a_fresh_suite(tmp_path: Path) -> None:
             """
         )
     )
+    (tmp_path / "test_replace.py").write_text(
+        textwrap.dedent(
+            """
+            import pytest
+            import peanut_async
+
+            DOUBLE = peanut_async.Plugin(
+                name="values", tables={"user_values": ("id",)}, api_factory=lambda db: "double"
+            )
+
+            @pytest.mark.peanut_plugins(DOUBLE)
+            async def test_registered_replaces_installed(peanut_db):
+                assert peanut_db.plugin("values") == "double"
+                assert "calendar" in [p.name for p in peanut_db.plugins]
+            """
+        )
+    )
     result = subprocess.run(
         [
             sys.executable,
@@ -65,4 +82,4 @@ def test_fixtures_work_in_a_fresh_suite(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "3 passed" in result.stdout

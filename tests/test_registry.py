@@ -329,3 +329,9 @@ async def test_typed_plugin_access_checks_type(tmp_path: Path) -> None:
 @pytest.mark.peanut_plugins(_plugin("marked"))
 async def test_marker_registers_plugin(peanut_db: peanut_async.Database) -> None:
     assert isinstance(peanut_db.plugin("marked"), _API)
+
+
+@pytest.mark.parametrize("value", ["", "0", "false", "No", "off"])
+def test_autoload_stays_on_for_false_values(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv(DISABLE_AUTOLOAD_ENV, value)
+    assert "values" in {p.name for p in resolve_plugins()}
