@@ -14,7 +14,29 @@ import anyio
 
 from ._errors import DatabaseClosedError, DatabaseError, PluginNotLoadedError
 from ._migrations._history import begin_immediate
-from ._sqlite import translate
+from ._sqlite import sentence, translate
+from ._worker_calls import (
+    Params,
+    _call_in_savepoint,
+    _call_in_transaction,
+    _call_read_only,
+    _clear_interrupt,
+    _commit,
+    _execute,
+    _executemany,
+    _executemany_in_savepoint,
+    _fetch_all,
+    _fetch_one,
+    _first_line,
+    _is_in_transaction,
+    _is_interrupt,
+    _name_of,
+    _open_savepoint,
+    _release_savepoint,
+    _rollback_if_open,
+    _rollback_savepoint,
+    _TransactionEndedByFunctionError,
+)
 
 if TYPE_CHECKING:
     from ._registry import LoadedPlugin
@@ -22,8 +44,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-_EXECUTEMANY_SAVEPOINT = "peanut_executemany"
-Params = Sequence[Any] | dict[str, Any]
 
 
 class Database:
@@ -36,16 +56,23 @@ class Database:
     """
 
     def __init__(
-        self, connection: aiosqlite.Connection, path: str, plugins: Sequence[LoadedPlugin]
+        self,
+        connection: aiosqlite.Connection,
+        path: str,
+        plugins: Sequence[LoadedPlugin],
+        *,
+        busy_timeout: float | None = None,
     ) -> None:
         self._connection = connection
         self._path = path
+        self._busy_timeout = busy_timeout
         self._plugins = tuple(plugins)
         self._apis: dict[str, Any] = {}
         self._lock = anyio.Lock()
         self._owner: object | None = None
         self._depth = 0
-        # SQLite's message when it rolled back the current transaction by itself.
+        # How the current transaction ended early: SQLite rolled it back by itself, or
+        # a run_sync function ended it. None while it is open.
         self._ended_by: str | None = None
         self._closed = False
 
@@ -68,7 +95,7 @@ class Database:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement and return its row count."""
-        return await self.run_sync(_execute, sql, params)
+        return await self._run_statement(_execute, sql, params)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> int:
         """Run one statement for each parameter row and return the total row count.
@@ -78,36 +105,71 @@ class Database:
         none of the others behind.
         """
         if self._owns_lock():
-            return await self.run_sync(_executemany_in_savepoint, sql, rows)
+            return await self._run_statement(_executemany_in_savepoint, sql, rows)
         async with self.transaction():
-            return await self.run_sync(_executemany, sql, rows)
+            return await self._run_statement(_executemany, sql, rows)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Run a query and return every row."""
-        return await self.run_sync(_fetch_all, sql, params)
+        return await self._run_statement(_fetch_all, sql, params)
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         """Run a query and return its first row, or None."""
-        return await self.run_sync(_fetch_one, sql, params)
+        return await self._run_statement(_fetch_one, sql, params)
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         """Run a query and return the first column of its first row, or None."""
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
 
-    async def run_sync(self, function: Callable[..., T], *args: Any) -> T:
+    async def run_sync(
+        self, function: Callable[..., T], *args: Any, read_only: bool = False
+    ) -> T:
         """Call ``function(connection, *args)`` in the connection's worker thread.
 
         ``connection`` is the underlying :class:`sqlite3.Connection`. Use this for bulk
-        work: many statements cost one await. Inside :meth:`transaction` it runs in
-        that transaction; outside, it holds the write lock while it runs. sqlite3
-        errors are raised as :class:`~peanut_async.DatabaseError`.
+        work: many statements cost one await. What ``function`` writes is written all
+        or nothing. Outside :meth:`transaction` it runs in a ``BEGIN IMMEDIATE``
+        transaction of its own, committed when it returns and rolled back when it
+        raises. Inside :meth:`transaction` it runs in a savepoint of that transaction.
+
+        With ``read_only=True`` it runs with ``PRAGMA query_only`` on, so a write
+        raises, and outside :meth:`transaction` in a deferred (read) transaction: its
+        queries see one snapshot, and it does not wait for, or block, writers of
+        other connections.
+
+        ``function`` must not begin, commit or roll back transactions itself. Statements
+        that do nothing inside a transaction (``PRAGMA foreign_keys``) or refuse to run
+        in one (``VACUUM``) belong in :meth:`execute`. sqlite3 errors are raised as
+        :class:`~peanut_async.DatabaseError`. A call whose caller is cancelled still
+        runs to its end in the worker thread, and its transaction may commit.
         """
+        # The two extra statements cost little next to the worker-thread round trip.
+        # The real cost for a read is the file's write lock, which makes it wait behind
+        # writers of other processes, so reads can opt out with read_only=True.
+        operation = f"run_sync({_name_of(function)})"
         if self._owns_lock():
             self._raise_if_ended()
-            return await self._call(function, *args)
+            wrapper = _call_read_only if read_only else _call_in_savepoint
+            return await self._call(operation, wrapper, function, *args)
         async with self._lock:
-            return await self._call(function, *args)
+            wrapper = _call_read_only if read_only else _call_in_transaction
+            return await self._call(operation, wrapper, function, *args)
+
+    async def _run_statement(self, function: Callable[..., T], sql: str, *args: Any) -> T:
+        # One statement is atomic by itself, so it needs no transaction of its own.
+        return await self._run(_first_line(sql), function, sql, *args, is_statement=True)
+
+    async def _run(
+        self, operation: str, function: Callable[..., T], *args: Any, is_statement: bool = False
+    ) -> T:
+        # Outside a transaction the call holds the write lock, so it never runs inside
+        # another task's transaction.
+        if self._owns_lock():
+            self._raise_if_ended()
+            return await self._call(operation, function, *args, is_statement=is_statement)
+        async with self._lock:
+            return await self._call(operation, function, *args, is_statement=is_statement)
 
     # Transactions ------------------------------------------------------------------
 
@@ -132,14 +194,14 @@ class Database:
             self._owner = _current_task()
             self._ended_by = None
             try:
-                await self._begin(begin_immediate, _rollback_if_open)
+                await self._begin("BEGIN IMMEDIATE", begin_immediate, _rollback_if_open)
                 try:
                     yield
                 except BaseException:
-                    await self._undo(_rollback_if_open)
+                    await self._undo("ROLLBACK", _rollback_if_open)
                     raise
                 self._raise_if_ended()
-                await self._end(_commit)
+                await self._end("COMMIT", _commit)
             finally:
                 self._owner = None
                 self._ended_by = None
@@ -150,19 +212,19 @@ class Database:
         self._depth += 1
         name = f"peanut_sp{self._depth}"
         try:
-            await self._begin(_open_savepoint, _rollback_savepoint, name)
+            await self._begin(f"SAVEPOINT {name}", _open_savepoint, _rollback_savepoint, name)
             try:
                 yield
             except BaseException:
-                await self._undo(_rollback_savepoint, name)
+                await self._undo(f"ROLLBACK TO {name}", _rollback_savepoint, name)
                 raise
             self._raise_if_ended()
-            await self._end(_release_savepoint, name)
+            await self._end(f"RELEASE {name}", _release_savepoint, name)
         finally:
             self._depth -= 1
 
     async def _begin(
-        self, begin: Callable[..., None], undo: Callable[..., None], *args: Any
+        self, operation: str, begin: Callable[..., None], undo: Callable[..., None], *args: Any
     ) -> None:
         # Shielded so an anyio cancellation is delivered inside the block, where the
         # rollback runs. asyncio's Task.cancel() ignores anyio shields, but the
@@ -170,36 +232,38 @@ class Database:
         # now still runs after the interrupted BEGIN and before anything else.
         try:
             with anyio.CancelScope(shield=True):
-                await self._call(begin, *args)
+                await self._call(operation, begin, *args)
         except BaseException:
-            await self._undo(undo, *args)
+            await self._undo("ROLLBACK", undo, *args)
             raise
 
-    async def _end(self, function: Callable[..., None], *args: Any) -> None:
+    async def _end(self, operation: str, function: Callable[..., None], *args: Any) -> None:
         # A cancelled COMMIT or ROLLBACK would leave the connection inside a
         # transaction that no task owns. The call is queued before the first await,
         # so it runs even when Task.cancel() interrupts the wait for its result.
         with anyio.CancelScope(shield=True):
-            await self._call(function, *args)
+            await self._call(operation, function, *args)
 
-    async def _undo(self, function: Callable[..., None], *args: Any) -> None:
+    async def _undo(self, operation: str, function: Callable[..., None], *args: Any) -> None:
         # Closing the connection already rolled back its transaction, and raising
         # DatabaseClosedError here would hide the error or cancellation being handled.
         if self._closed:
             return
-        await self._end(function, *args)
+        await self._end(operation, function, *args)
 
     def _raise_if_ended(self) -> None:
         if self._ended_by is not None:
             raise DatabaseError(
-                "the transaction was rolled back by SQLite after an earlier error "
-                f"({self._ended_by}); nothing of it was committed. Let that error leave "
-                "the transaction block and run the whole transaction again."
+                f"{self._ended_by}. Let that error leave the transaction block and run "
+                "the whole transaction again.",
+                operation="transaction",
+                path=self._path,
             )
 
-    async def _note_if_transaction_ended(self, error: sqlite3.Error) -> None:
+    async def _note_if_transaction_ended(self, error: Exception) -> None:
         # After some errors (a full disk, an I/O error) SQLite may roll back the whole
-        # transaction. Later statements of the block would then run outside any
+        # transaction, also when a run_sync function catches the error and raises
+        # another. Later statements of the block would then run outside any
         # transaction and commit one by one, so the block is marked as ended.
         if self._owner is None or self._ended_by is not None or self._closed:
             return
@@ -208,20 +272,41 @@ class Database:
             still_open: bool = await connection._execute(  # type: ignore[no-untyped-call]
                 _is_in_transaction, connection._conn
             )
-        if not still_open:
-            self._ended_by = str(error)
-
-    def _raise_if_closed(self) -> None:
-        if self._closed:
-            raise DatabaseClosedError(
-                f"database {self._path} is closed; open it again with connect()"
+        if still_open:
+            return
+        if isinstance(error, _TransactionEndedByFunctionError):
+            self._ended_by = (
+                f"{error.operation} ended the transaction; what it committed stays committed"
             )
+        else:
+            self._ended_by = (
+                f"the transaction was rolled back by SQLite after an earlier error ({error}); "
+                "nothing of it was committed"
+            )
+
+    def _raise_if_closed(self, operation: str) -> None:
+        if self._closed:
+            raise self._closed_error(operation)
+
+    def _closed_error(self, operation: str) -> DatabaseClosedError:
+        return DatabaseClosedError(
+            f"database {self._path} is closed; open it again with connect()",
+            operation=operation,
+            path=self._path,
+        )
 
     def _owns_lock(self) -> bool:
         return self._owner is not None and self._owner == _current_task()
 
-    async def _call(self, function: Callable[..., T], *args: Any) -> T:
-        self._raise_if_closed()
+    async def _call(
+        self, operation: str, function: Callable[..., T], *args: Any, is_statement: bool = False
+    ) -> T:
+        """Run ``function(sqlite3_connection, *args)`` in the worker thread.
+
+        ``operation`` (a statement's first line when ``is_statement``, else an action)
+        names what failed in a :class:`DatabaseError`.
+        """
+        self._raise_if_closed(operation)
         connection = self._connection
         try:
             # aiosqlite's worker thread owns the sqlite3 connection and runs the
@@ -232,24 +317,38 @@ class Database:
         except sqlite3.Error as error:
             if self._closed and _is_interrupt(error):
                 raise DatabaseClosedError(
-                    f"database {self._path} was closed while this statement ran"
+                    f"database {self._path} was closed while this statement ran",
+                    operation=operation,
+                    path=self._path,
                 ) from error
             await self._note_if_transaction_ended(error)
-            raise translate(error, _describe(function, args)) from error
+            raise translate(
+                error,
+                operation,
+                path=self._path,
+                is_statement=is_statement,
+                busy_timeout=self._busy_timeout,
+            ) from error
         except OverflowError as error:
             # sqlite3 raises this, outside its own hierarchy, when binding an int
             # parameter that does not fit SQLite's 64-bit INTEGER.
             if "SQLite INTEGER" not in str(error):
                 raise
+            subject = f"statement {operation!r}" if is_statement else operation
             raise DatabaseError(
-                f"{_describe(function, args)} failed: {error}. SQLite integers range "
-                "from -2**63 to 2**63 - 1; pass a value in that range."
+                f"{subject} failed: {sentence(error)} SQLite integers range "
+                "from -2**63 to 2**63 - 1; pass a value in that range.",
+                operation=operation,
+                path=self._path,
             ) from error
         except ValueError as error:
             if connection._connection is None:
-                raise DatabaseClosedError(
-                    f"database {self._path} is closed; open it again with connect()"
-                ) from error
+                raise self._closed_error(operation) from error
+            await self._note_if_transaction_ended(error)
+            raise
+        except Exception as error:
+            # Raised by a run_sync function, or by its wrapper (DatabaseError).
+            await self._note_if_transaction_ended(error)
             raise
         return result
 
@@ -347,98 +446,29 @@ class Database:
         )
 
 
+class _Connection(aiosqlite.Connection):
+    """An aiosqlite connection whose finalizer stops its worker thread without warning.
+
+    aiosqlite's own ``__del__`` (0.22) warns, so a leaked :class:`Database` gave two
+    ResourceWarnings. The Database's warning is the one that names the fix. Garbage
+    collection may finalize the two objects in either order when they are in one
+    reference cycle (a plugin API object that refers back to its Database makes one).
+    """
+
+    def __del__(self) -> None:
+        if self._connection is not None:
+            self.stop()
+
+
+def new_connection(path: str, busy_timeout: float) -> aiosqlite.Connection:
+    """Return an unopened aiosqlite connection to ``path`` in autocommit mode."""
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(path, isolation_level=None, timeout=busy_timeout)
+
+    # 64 rows per fetch is aiosqlite.connect()'s default.
+    return _Connection(connect, iter_chunk_size=64)
+
+
 def _current_task() -> object:
     return anyio.get_current_task().id
-
-
-def _execute(conn: sqlite3.Connection, sql: str, params: Params) -> int:
-    return conn.execute(sql, params).rowcount
-
-
-def _executemany(conn: sqlite3.Connection, sql: str, rows: Iterable[Params]) -> int:
-    return conn.executemany(sql, rows).rowcount
-
-
-def _executemany_in_savepoint(conn: sqlite3.Connection, sql: str, rows: Iterable[Params]) -> int:
-    conn.execute(f"SAVEPOINT {_EXECUTEMANY_SAVEPOINT}")
-    try:
-        count = _executemany(conn, sql, rows)
-    except BaseException:
-        _rollback_savepoint(conn, _EXECUTEMANY_SAVEPOINT)
-        raise
-    _release_savepoint(conn, _EXECUTEMANY_SAVEPOINT)
-    return count
-
-
-def _fetch_all(conn: sqlite3.Connection, sql: str, params: Params) -> list[sqlite3.Row]:
-    return conn.execute(sql, params).fetchall()
-
-
-def _fetch_one(conn: sqlite3.Connection, sql: str, params: Params) -> sqlite3.Row | None:
-    row: sqlite3.Row | None = conn.execute(sql, params).fetchone()
-    return row
-
-
-def _rollback_if_open(conn: sqlite3.Connection) -> None:
-    # SQLite itself may roll back the whole transaction after some errors (a full
-    # disk, an I/O error), and a second ROLLBACK would fail and hide the original error.
-    if conn.in_transaction:
-        conn.execute("ROLLBACK")
-
-
-def _clear_interrupt(conn: sqlite3.Connection) -> None:
-    # SQLite 3.40.1 (checked) keeps the interrupt flag set until the next statement
-    # starts, and closing would then abort its WAL checkpoint and leave the -wal and
-    # -shm files behind. Starting any statement with none running clears the flag.
-    try:
-        conn.execute("SELECT 1").fetchall()
-    except sqlite3.OperationalError:
-        log.debug("the statement clearing an interrupt was interrupted")
-
-
-def _is_interrupt(error: sqlite3.Error) -> bool:
-    code = getattr(error, "sqlite_errorcode", None)
-    return code is not None and (code & 0xFF) == sqlite3.SQLITE_INTERRUPT
-
-
-def _is_in_transaction(conn: sqlite3.Connection) -> bool:
-    return conn.in_transaction
-
-
-def _commit(conn: sqlite3.Connection) -> None:
-    # COMMIT fails on a deferred foreign key violation, for example, and then leaves
-    # the transaction open. Ending it in this same worker call means no other call
-    # can run inside it.
-    try:
-        conn.execute("COMMIT")
-    except sqlite3.Error:
-        _rollback_if_open(conn)
-        raise
-
-
-def _open_savepoint(conn: sqlite3.Connection, name: str) -> None:
-    conn.execute(f"SAVEPOINT {name}")
-
-
-def _rollback_savepoint(conn: sqlite3.Connection, name: str) -> None:
-    # Without a transaction, SQLite already rolled back everything, savepoint included.
-    if not conn.in_transaction:
-        return
-    try:
-        conn.execute(f"ROLLBACK TO {name}")
-    except sqlite3.OperationalError as error:
-        if "no such savepoint" in str(error):
-            return  # the SAVEPOINT itself never ran
-        raise
-    conn.execute(f"RELEASE {name}")
-
-
-def _release_savepoint(conn: sqlite3.Connection, name: str) -> None:
-    conn.execute(f"RELEASE {name}")
-
-
-def _describe(function: Callable[..., Any], args: tuple[Any, ...]) -> str:
-    if args and isinstance(args[0], str):
-        first = args[0].strip().splitlines()[0] if args[0].strip() else ""
-        return f"statement {first[:80]!r}"
-    return getattr(function, "__name__", "database operation").lstrip("_").replace("_", " ")

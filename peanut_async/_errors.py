@@ -36,7 +36,20 @@ class NotFoundError(PeanutError, LookupError):
 
 
 class DatabaseError(PeanutError):
-    """SQLite failed on an operation; ``__cause__`` holds the sqlite3 error."""
+    """SQLite failed on an operation; ``__cause__`` is the sqlite3 error, if any.
+
+    ``operation`` is what was being done: the first line of the failed statement (up to
+    80 characters), or an action such as ``"opening /data/peanut.db"`` or
+    ``"run_sync(import_rows)"``. ``path`` is the database file. Either is None when not
+    known.
+    """
+
+    def __init__(
+        self, message: str, *, operation: str | None = None, path: str | None = None
+    ) -> None:
+        self.operation = operation
+        self.path = path
+        super().__init__(message)
 
 
 class StorageFullError(DatabaseError):
@@ -44,7 +57,7 @@ class StorageFullError(DatabaseError):
 
 
 class DatabaseClosedError(DatabaseError):
-    """The database was used after it was closed."""
+    """The database was used after it was closed; ``path`` names it."""
 
 
 class MigrationError(PeanutError):
@@ -193,16 +206,40 @@ class MissingSchemaItem:
 
 
 class SchemaCheckError(PluginError):
-    """Declared tables or columns of loaded plugins are missing from the database."""
+    """Declared tables or columns of loaded plugins are missing from the database.
 
-    def __init__(self, missing: Sequence[MissingSchemaItem]) -> None:
+    ``pending`` lists the migrations not yet applied (``"source/file"``). When it is not
+    empty, applying them is the fix, so the message names that fix instead of listing
+    each missing item. ``missing`` contains every item either way.
+    """
+
+    def __init__(
+        self, missing: Sequence[MissingSchemaItem], *, pending: Sequence[str] = ()
+    ) -> None:
         self.missing = tuple(missing)
-        lines = "\n".join(f"  - {item.describe()}" for item in self.missing)
+        self.pending = tuple(pending)
         plugins = sorted({item.plugin for item in self.missing})
         super().__init__(
-            f"schema check failed for {len(plugins)} plugin(s):\n{lines}",
+            _schema_check_message(self.missing, self.pending, plugins),
             plugin=plugins[0] if len(plugins) == 1 else None,
         )
+
+
+def _schema_check_message(
+    missing: Sequence[MissingSchemaItem], pending: Sequence[str], plugins: Sequence[str]
+) -> str:
+    names = ", ".join(repr(name) for name in plugins)
+    if pending:
+        pending_verb = "is" if len(pending) == 1 else "are"
+        missing_verb = "is" if len(missing) == 1 else "are"
+        return (
+            f"schema check failed for plugin(s) {names}: {count_of(len(pending), 'migration')} "
+            f"{pending_verb} pending; run `peanut-async migrate` or connect with "
+            f"migrate=True. {len(missing)} of the tables and columns these plugins declare "
+            f"{missing_verb} missing."
+        )
+    lines = "\n".join(f"  - {item.describe()}" for item in missing)
+    return f"schema check failed for {len(plugins)} plugin(s):\n{lines}"
 
 
 class CalendarError(PeanutError):
@@ -225,6 +262,11 @@ def _first_line(statement: str) -> str:
         if stripped and not stripped.startswith("--"):
             return stripped
     return statement.strip()
+
+
+def count_of(count: int, noun: str) -> str:
+    """Return ``"1 migration"`` or ``"3 migrations"``: the count and the noun, pluralized."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def describe_value(value: Any, limit: int = 80) -> str:

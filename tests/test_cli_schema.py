@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import sqlite3
 import stat
 import subprocess
@@ -21,7 +22,7 @@ import pytest
 
 from peanut_async._cli import main
 from peanut_async._connect import core_source
-from peanut_async._registry import DISABLE_AUTOLOAD_ENV
+from peanut_async._registry import BLOCK_ENV, DISABLE_AUTOLOAD_ENV
 
 _CORE_FILES = [migration.file for migration in core_source().load()]
 _CORE_VERSIONS = [migration.version for migration in core_source().load()]
@@ -175,7 +176,52 @@ def test_migrate_db_under_file_fails(capsys: pytest.CaptureFixture[str], tmp_pat
     code, _, err = _run(capsys, "migrate", "--db", str(blocker / "sub" / "x.db"))
 
     assert code == 1
-    _assert_one_error_line(err, str(blocker / "sub"), "Check the --db path")
+    _assert_one_error_line(err, f"the folder {blocker / 'sub'} of --db", "does not exist")
+
+
+def test_migrate_missing_folder_of_db_fails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "typo" / "data" / "peanut.db"
+
+    code, out, err = _run(capsys, "migrate", "--db", str(path))
+
+    assert code == 1
+    assert out == ""
+    assert err == (
+        f"peanut-async: error: the folder {path.parent} of --db {path} does not exist; "
+        "create it first or correct the path\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_peanut_db_missing_folder_fails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "typo" / "peanut.db"
+    monkeypatch.setenv("PEANUT_DB", str(path))
+
+    code, _, err = _run(capsys, "baseline", "core", "1")
+
+    assert code == 1
+    _assert_one_error_line(err, f"the folder {path.parent} of PEANUT_DB {path} does not exist")
+    assert not path.parent.exists()
+
+
+def test_relative_xdg_data_home_is_ignored(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/data")
+
+    code, payload = _run_json(capsys, "migrate")
+
+    expected = tmp_path / "home" / ".local" / "share" / "peanut-async" / "peanut.db"
+    assert code == 0
+    assert payload["database"] == str(expected)
+    assert expected.exists()
+    assert not (tmp_path / "relative").exists()
 
 
 # status --------------------------------------------------------------------------------
@@ -228,7 +274,46 @@ def test_status_non_database_fails(capsys: pytest.CaptureFixture[str], tmp_path:
     code, _, err = _run(capsys, "status", "--db", str(path))
 
     assert code == 1
-    _assert_one_error_line(err, "file is not a database", "peanut-async database")
+    _assert_one_error_line(err, f"{path} is not a peanut-async database (file is not a database)")
+    assert "statement" not in err
+
+
+@pytest.mark.parametrize("origin", ["--db", "PEANUT_DB"])
+def test_status_of_directory_fails(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    origin: str,
+) -> None:
+    if origin == "--db":
+        argv = ["status", "--db", str(tmp_path)]
+    else:
+        monkeypatch.setenv("PEANUT_DB", str(tmp_path))
+        argv = ["status"]
+
+    code, _, err = _run(capsys, *argv)
+
+    assert code == 1
+    assert err == (
+        f"peanut-async: error: {origin} names {tmp_path}, which is a directory; pass the path "
+        f"of a database file, such as {tmp_path / 'peanut.db'}\n"
+    )
+
+
+def test_status_pending_suggests_migrate(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Installed plugins declare tables that only their pending migrations create.
+    monkeypatch.delenv(DISABLE_AUTOLOAD_ENV)
+
+    code, out, _ = _run(capsys, "status", "--db", str(tmp_path / "new.db"))
+
+    assert code == 0
+    lines = out.splitlines()
+    assert [line for line in lines if "add a migration" in line] == []
+    (check,) = [line for line in lines if line.startswith("plugin check:")]
+    assert check.startswith("plugin check: FAILED, ")
+    assert check.endswith(" migrations are pending, so run `peanut-async migrate`")
 
 
 def test_peanut_db_sets_default_path(
@@ -247,6 +332,7 @@ def test_peanut_db_sets_default_path(
 def test_peanut_db_expands_home(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    (tmp_path / "home").mkdir()
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("PEANUT_DB", "~/memory.db")
 
@@ -320,9 +406,24 @@ def test_check_pending_migrations_fails(capsys: pytest.CaptureFixture[str], tmp_
 
     assert code == 1
     assert out.splitlines()[-1] == "check: FAILED"
-    _assert_one_error_line(
-        err, f"{len(_CORE_FILES)} migration(s) pending", "run 'peanut-async migrate'"
+    assert err == (
+        f"peanut-async: error: check failed: {len(_CORE_FILES)} migrations are pending; "
+        "run `peanut-async migrate`\n"
     )
+
+
+def test_check_with_plugins_keeps_error_line_short(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(DISABLE_AUTOLOAD_ENV)
+
+    code, out, err = _run(capsys, "check", "--db", str(tmp_path / "new.db"))
+
+    assert code == 1
+    _assert_one_error_line(err, "migrations are pending; run `peanut-async migrate`")
+    assert len(err) <= 200 + len("peanut-async: error: \n")
+    assert "add a migration" not in out
+    assert "plugin check: FAILED, " in out
 
 
 def test_check_changed_checksum_fails(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -331,10 +432,11 @@ def test_check_changed_checksum_fails(capsys: pytest.CaptureFixture[str], tmp_pa
         conn.execute("UPDATE peanut_migrations SET checksum = 'abc' WHERE version = 1")
         conn.commit()
 
-    code, _, err = _run(capsys, "check", "--db", str(path))
+    code, out, err = _run(capsys, "check", "--db", str(path))
 
     assert code == 1
-    _assert_one_error_line(err, f"core/{_CORE_FILES[0]} was changed", "stored checksum abc")
+    _assert_one_error_line(err, f"core/{_CORE_FILES[0]} was changed after it was applied")
+    assert "stored checksum abc" in out
 
 
 def test_check_integrity_reports_foreign_key_violation(
@@ -357,6 +459,78 @@ def test_check_integrity_reports_foreign_key_violation(
     assert payload["ok"] is False
 
 
+def _damaged(capsys: pytest.CaptureFixture[str], path: Path, page: str) -> Path:
+    """Migrate ``path``, fill a table ``notes`` and overwrite one page with random bytes.
+
+    ``page`` is ``"schema"`` (page 1, which lists every table) or ``"notes"`` (the root
+    page of ``notes``).
+    """
+    _migrated(capsys, path)
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        rows = [(f"note {n}",) for n in range(500)]
+        conn.executemany("INSERT INTO notes (body) VALUES (?)", rows)
+        conn.commit()
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'notes'").fetchone()[0]
+    # Page 1 starts with the 100-byte file header, which stays intact.
+    start = 100 if page == "schema" else (root - 1) * page_size
+    end = page_size if page == "schema" else root * page_size
+    data = bytearray(path.read_bytes())
+    data[start:end] = random.Random(7).randbytes(end - start)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_check_integrity_names_unreadable_table(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = _damaged(capsys, tmp_path / "damaged.db", "notes")
+
+    code, out, err = _run(capsys, "check", "--integrity", "--db", str(path))
+
+    assert code == 1
+    lines = out.splitlines()
+    assert "integrity: FAILED" in lines
+    assert "  - table notes: cannot be read (database disk image is malformed)" in lines
+    assert (
+        f"next step: {path} is damaged: restore it from a backup, or save what is still "
+        f"readable with `sqlite3 {path} .recover > recovered.sql`."
+    ) in lines
+    assert lines[-1] == "check: FAILED"
+    _assert_one_error_line(err, "check failed: the integrity check found ")
+
+
+def test_check_integrity_of_unreadable_schema(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = _damaged(capsys, tmp_path / "damaged.db", "schema")
+
+    code, out, err = _run(capsys, "check", "--integrity", "--db", str(path))
+
+    assert code == 1
+    assert out == ""
+    _assert_one_error_line(
+        err,
+        f"{path} cannot be read as a database at all",
+        "restore it from a backup",
+        f"`sqlite3 {path} .recover > recovered.sql`",
+    )
+
+
+def test_status_of_unreadable_schema_names_next_step(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = _damaged(capsys, tmp_path / "damaged.db", "schema")
+
+    code, _, err = _run(capsys, "status", "--db", str(path))
+
+    assert code == 1
+    _assert_one_error_line(
+        err, f"reading {path} failed: database disk image is malformed. {path} is damaged"
+    )
+
+
 # plugins -------------------------------------------------------------------------------
 
 
@@ -366,7 +540,58 @@ def test_plugins_without_autoload_lists_none(
     code, out, _ = _run(capsys, "plugins", "--db", str(tmp_path / "x.db"))
 
     assert code == 0
-    assert out == "no plugins loaded\n"
+    assert out == (
+        "no plugins loaded\n"
+        f"note: {DISABLE_AUTOLOAD_ENV}=1 turns off loading installed plugins\n"
+    )
+
+
+def test_plugins_names_block_list(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(DISABLE_AUTOLOAD_ENV)
+    monkeypatch.setenv(BLOCK_ENV, "values, calendar")
+
+    code, out, _ = _run(capsys, "plugins", "--db", str(tmp_path / "x.db"))
+
+    assert code == 0
+    assert out.splitlines()[-1] == f"note: {BLOCK_ENV} blocks plugin(s): calendar, values"
+    assert "calendar (" not in out
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "reason"),
+    [
+        pytest.param(
+            BLOCK_ENV,
+            "calendar",
+            f"is blocked by {BLOCK_ENV}, so its commands are not loaded",
+            id="blocked",
+        ),
+        pytest.param(
+            DISABLE_AUTOLOAD_ENV,
+            "1",
+            f"is not loaded because {DISABLE_AUTOLOAD_ENV}=1 turns off loading installed plugins",
+            id="autoload-off",
+        ),
+    ],
+)
+def test_command_of_unloaded_plugin_names_variable(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    value: str,
+    reason: str,
+) -> None:
+    monkeypatch.delenv(DISABLE_AUTOLOAD_ENV)
+    monkeypatch.setenv(variable, value)
+
+    code, _, err = _run(capsys, "-v", "calendar", "upcoming")
+
+    assert code == 2
+    assert "invalid choice" not in err
+    expected = "peanut-async: error: unknown command 'calendar'; installed plugin 'calendar' "
+    assert expected + reason in err
 
 
 # usage ---------------------------------------------------------------------------------
@@ -391,6 +616,74 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str], argv: list[str]
 
 
 # The real entry point ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["status"], id="status"),
+        pytest.param(["plugins"], id="plugins"),
+        pytest.param(["migrate", "--dry-run"], id="migrate-dry-run"),
+        pytest.param(["check", "--integrity"], id="check"),
+    ],
+)
+def test_module_closed_stdout_exits_quietly(tmp_path: Path, argv: list[str]) -> None:
+    # The reading end is closed before the command starts, so every write to standard
+    # output fails, as in `peanut-async status | head -0`.
+    path = _migrated_in_subprocess(tmp_path)
+    reading, writing = os.pipe()
+    os.close(reading)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "peanut_async", *argv, "--db", str(path)],
+            stdout=writing,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_clean_env(tmp_path, **{DISABLE_AUTOLOAD_ENV: "1"}),
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(writing)
+
+    assert (result.returncode, result.stderr) == (141, "")
+
+
+def _migrated_in_subprocess(tmp_path: Path) -> Path:
+    path = tmp_path / "migrated.db"
+    result = _subprocess(
+        "migrate", "--db", str(path), env=_clean_env(tmp_path, **{DISABLE_AUTOLOAD_ENV: "1"})
+    )
+    assert result.returncode == 0
+    return path
+
+
+def test_module_verbose_after_command(tmp_path: Path) -> None:
+    result = _subprocess(
+        "migrate",
+        "--db",
+        str(tmp_path / "v.db"),
+        "-v",
+        env=_clean_env(tmp_path, **{DISABLE_AUTOLOAD_ENV: "1"}),
+    )
+
+    assert result.returncode == 0
+    assert f"INFO peanut_async._migrations._runner: applied migration core/{_CORE_FILES[0]}" in (
+        result.stderr
+    )
+
+
+def test_module_verbose_before_command(tmp_path: Path) -> None:
+    result = _subprocess(
+        "-v",
+        "migrate",
+        "--db",
+        str(tmp_path / "v.db"),
+        env=_clean_env(tmp_path, **{DISABLE_AUTOLOAD_ENV: "1"}),
+    )
+
+    assert result.returncode == 0
+    assert "INFO peanut_async._migrations._runner: applied migration" in result.stderr
 
 
 def test_module_migrate_json(tmp_path: Path) -> None:

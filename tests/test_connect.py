@@ -19,10 +19,12 @@ from peanut_async import (
     DatabaseError,
     DatabaseNewerError,
     MigrationFailedError,
+    MigrationFileError,
     Plugin,
     SchemaCheckError,
+    ValidationError,
 )
-from peanut_async._connect import core_source
+from peanut_async._connect import _remove_if_unused, core_source
 
 Connector = Callable[..., Awaitable[Database]]
 
@@ -128,6 +130,80 @@ async def test_file_that_is_not_a_database_raises(tmp_path: Path) -> None:
 
     assert isinstance(caught.value.__cause__, sqlite3.DatabaseError)
     assert _leftover_threads(threads) == []
+
+
+async def test_non_database_error_names_path(tmp_path: Path) -> None:
+    path = tmp_path / "notes.bin"
+    path.write_bytes(bytes(range(256)) * 20)
+
+    with pytest.raises(DatabaseError) as caught:
+        await peanut_async.connect(path, plugins=())
+
+    message = str(caught.value)
+    assert message.startswith(f"{path} is not a peanut-async database (file is not a database).")
+    assert "statement" not in message
+    assert caught.value.path == str(path)
+    assert path.read_bytes() == bytes(range(256)) * 20
+
+
+async def test_directory_path_raises(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError) as caught:
+        await peanut_async.connect(tmp_path, plugins=())
+
+    assert str(caught.value) == (
+        f"{tmp_path} is a directory, not a database file; pass the path of a file, "
+        f"such as {tmp_path / 'peanut.db'}"
+    )
+    assert caught.value.path == str(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+# Arguments -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        pytest.param("path", "", "a non-empty file path or ':memory:'", id="empty-path"),
+        pytest.param("path", 42, "a str or os.PathLike file path, or ':memory:'", id="int-path"),
+        pytest.param("on_plugin_error", "ignore", "'raise' or 'warn'", id="unknown-choice"),
+        pytest.param(
+            "busy_timeout", -1, "a number of seconds from 0 to 2.14748e+06", id="negative"
+        ),
+        pytest.param(
+            "busy_timeout", "30", "a number of seconds from 0 to 2.14748e+06", id="text"
+        ),
+        pytest.param(
+            "busy_timeout", float("nan"), "a number of seconds from 0 to 2.14748e+06", id="nan"
+        ),
+        pytest.param(
+            "busy_timeout", True, "a number of seconds from 0 to 2.14748e+06", id="bool"
+        ),
+        pytest.param(
+            "busy_timeout", 3e6, "a number of seconds from 0 to 2.14748e+06", id="too-long"
+        ),
+        pytest.param("migrate", "no", "True or False", id="migrate-text"),
+    ],
+)
+def test_invalid_argument_raises_validation_error(
+    tmp_path: Path, field: str, value: object, expected: str
+) -> None:
+    arguments: dict[str, object] = {"path": tmp_path / "x.db", "plugins": ()}
+    arguments[field] = value
+
+    with pytest.raises(ValidationError) as caught:
+        peanut_async.connect(**arguments)  # type: ignore[arg-type]
+
+    assert caught.value.field == field
+    assert caught.value.value is value
+    assert caught.value.expected == expected
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_zero_busy_timeout_is_valid(peanut_connect: Connector) -> None:
+    db = await peanut_connect(plugins=(), busy_timeout=0)
+
+    assert await db.fetch_value("PRAGMA busy_timeout") == 0
 
 
 # Migrations ----------------------------------------------------------------------------
@@ -240,6 +316,38 @@ async def test_missing_declared_table_fails_schema_check(tmp_path: Path) -> None
     assert _leftover_threads(threads) == []
 
 
+async def test_migrate_false_reports_pending_migrations(tmp_path: Path) -> None:
+    plugin = _probe_plugin(write_source(tmp_path / "probe", _PROBE_MIGRATION).folder)
+
+    with pytest.raises(SchemaCheckError) as caught:
+        await peanut_async.connect(
+            tmp_path / "fresh.db", plugins=(), register=[plugin], migrate=False
+        )
+
+    core_files = [f"core/{migration.file}" for migration in core_source().load()]
+    assert caught.value.pending == (*core_files, "probe/001_notes.sql")
+    assert [(item.table, item.column) for item in caught.value.missing] == [("probe_notes", None)]
+    message = str(caught.value)
+    assert f"{len(core_files) + 1} migrations are pending" in message
+    assert "run `peanut-async migrate` or connect with migrate=True" in message
+    assert "add a migration" not in message
+
+
+async def test_schema_check_without_pending_lists_items(tmp_path: Path) -> None:
+    folder = write_source(tmp_path / "probe", _PROBE_MIGRATION).folder
+    plugin = _probe_plugin(folder, tables={"probe_notes": ("id", "author")})
+
+    with pytest.raises(SchemaCheckError) as caught:
+        await peanut_async.connect(tmp_path / "x.db", plugins=(), register=[plugin])
+
+    assert caught.value.pending == ()
+    assert str(caught.value) == (
+        "schema check failed for 1 plugin(s):\n"
+        "  - plugin 'probe' needs column probe_notes.author, which is missing: "
+        "add a migration that creates it"
+    )
+
+
 async def test_migrate_false_applies_nothing(tmp_path: Path) -> None:
     path = tmp_path / "untouched.db"
 
@@ -255,3 +363,79 @@ async def test_single_plugin_name_as_string(tmp_path: Path, peanut_connect: Conn
     db = await peanut_connect(plugins="probe", register=[plugin])
 
     assert db.has_plugin("probe")
+
+
+# A failed open of a new file -----------------------------------------------------------
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+async def test_failed_schema_check_removes_new_file(tmp_path: Path) -> None:
+    plugin = _probe_plugin(write_source(tmp_path / "probe", _PROBE_MIGRATION).folder)
+    folder = tmp_path / "data"
+    folder.mkdir()
+
+    with pytest.raises(SchemaCheckError):
+        await peanut_async.connect(
+            folder / "new.db", plugins=(), register=[plugin], migrate=False
+        )
+
+    assert _files(folder) == []
+
+
+async def test_failure_before_first_migration_removes_new_file(tmp_path: Path) -> None:
+    # The source fails to load before any migration runs.
+    bad = write_source(tmp_path / "probe", {"notes.sql": "CREATE TABLE probe_notes (id);"})
+    folder = tmp_path / "data"
+    folder.mkdir()
+
+    with pytest.raises(MigrationFileError):
+        await peanut_async.connect(
+            folder / "new.db", plugins=(), register=[_probe_plugin(bad.folder)]
+        )
+
+    assert _files(folder) == []
+
+
+async def test_failure_after_committed_migration_keeps_new_file(tmp_path: Path) -> None:
+    folder = write_source(tmp_path / "probe", {"001_bad.sql": "CREATE TABLE probe_notes (;"}).folder
+    data = tmp_path / "data"
+    data.mkdir()
+
+    with pytest.raises(MigrationFailedError):
+        await peanut_async.connect(data / "new.db", plugins=(), register=[_probe_plugin(folder)])
+
+    assert _files(data) == ["new.db"]
+
+
+async def test_failed_open_keeps_existing_file(tmp_path: Path) -> None:
+    plugin = _probe_plugin(write_source(tmp_path / "probe", _PROBE_MIGRATION).folder)
+    path = tmp_path / "existing.db"
+    path.touch()
+
+    with pytest.raises(SchemaCheckError):
+        await peanut_async.connect(path, plugins=(), register=[plugin], migrate=False)
+
+    assert path.exists()
+
+
+def test_removal_skips_file_another_connection_uses(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    with closing(sqlite3.connect(path, isolation_level=None)) as other:
+        other.execute("PRAGMA journal_mode = WAL")
+        other.execute("SELECT count(*) FROM sqlite_schema").fetchall()
+
+        _remove_if_unused(str(path), nothing_recorded=True)
+
+        assert path.exists()
+
+
+def test_removal_skips_file_with_recorded_migrations(tmp_path: Path) -> None:
+    path = tmp_path / "migrated.db"
+    path.touch()
+
+    _remove_if_unused(str(path), nothing_recorded=False)
+
+    assert path.exists()

@@ -14,7 +14,7 @@ import anyio
 import pytest
 
 import peanut_async
-from peanut_async import Database, DatabaseClosedError, DatabaseError, StorageFullError
+from peanut_async import Database, DatabaseClosedError, DatabaseError, Plugin, StorageFullError
 
 Connector = Callable[..., Awaitable[Database]]
 
@@ -97,6 +97,135 @@ async def test_run_sync_passes_connection_and_arguments(db: Database) -> None:
 
     assert await db.run_sync(insert_many, "n", 3) == 3
     assert await _names(db) == ["n0", "n1", "n2"]
+
+
+def _insert_then_fail(conn: sqlite3.Connection, name: str) -> None:
+    conn.execute("INSERT INTO items VALUES (?, 1)", (name,))
+    raise RuntimeError("after the insert")
+
+
+async def test_run_sync_failure_writes_nothing(db: Database) -> None:
+    with pytest.raises(RuntimeError, match="after the insert"):
+        await db.run_sync(_insert_then_fail, "half")
+
+    assert await _names(db) == []
+    assert not _in_transaction(db)
+
+
+async def test_run_sync_runs_in_write_transaction(db: Database) -> None:
+    def write_lock_taken(conn: sqlite3.Connection) -> bool:
+        with closing(sqlite3.connect(db.path, timeout=0)) as other:
+            try:
+                other.execute("INSERT INTO items VALUES ('other', 0)")
+            except sqlite3.OperationalError:
+                return conn.in_transaction
+        return False
+
+    assert await db.run_sync(write_lock_taken) is True
+
+
+async def test_run_sync_failure_inside_transaction_keeps_block(db: Database) -> None:
+    # Inside a transaction the function gets a savepoint: its failure undoes only its
+    # own writes, and the block can go on.
+    async with db.transaction():
+        await db.execute("INSERT INTO items VALUES ('before', 0)")
+        with pytest.raises(RuntimeError):
+            await db.run_sync(_insert_then_fail, "half")
+        await db.execute("INSERT INTO items VALUES ('after', 2)")
+
+    assert await _names(db) == ["after", "before"]
+
+
+async def test_run_sync_ending_transaction_itself_raises(db: Database) -> None:
+    def commit_half(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO items VALUES ('first', 1)")
+        conn.execute("COMMIT")
+        conn.execute("INSERT INTO items VALUES ('second', 2)")
+
+    with pytest.raises(DatabaseError, match="ended before the function returned") as caught:
+        await db.run_sync(commit_half)
+
+    assert caught.value.operation.endswith(".<locals>.commit_half)")
+    # As the error message states, the statements were committed one at a time.
+    assert await _names(db) == ["first", "second"]
+    assert not _in_transaction(db)
+
+
+async def test_run_sync_ending_outer_transaction_stops_block(db: Database) -> None:
+    def commit(conn: sqlite3.Connection) -> None:
+        conn.execute("COMMIT")
+
+    with pytest.raises(DatabaseError) as caught:
+        async with db.transaction():
+            await db.execute("INSERT INTO items VALUES ('a', 1)")
+            with pytest.raises(DatabaseError, match="ended before the function returned"):
+                await db.run_sync(commit)
+            await db.execute("INSERT INTO items VALUES ('b', 2)")
+
+    assert str(caught.value).startswith(
+        "run_sync(test_run_sync_ending_outer_transaction_stops_block.<locals>.commit) ended "
+        "the transaction; what it committed stays committed. Let that error leave"
+    )
+
+    # The function's COMMIT wrote 'a'; the statement after it never ran.
+    assert await _names(db) == ["a"]
+    assert not _in_transaction(db)
+
+
+async def test_run_sync_error_names_function(db: Database) -> None:
+    def select_missing(conn: sqlite3.Connection) -> None:
+        conn.execute("SELECT * FROM missing")
+
+    with pytest.raises(DatabaseError, match="no such table: missing") as caught:
+        await db.run_sync(select_missing)
+
+    operation = "run_sync(test_run_sync_error_names_function.<locals>.select_missing)"
+    assert caught.value.operation == operation
+    assert str(caught.value).startswith(f"{operation} failed: ")
+    assert caught.value.path == db.path
+
+
+async def test_run_sync_read_only_rejects_writes(db: Database) -> None:
+    def insert(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO items VALUES ('a', 1)")
+
+    with pytest.raises(DatabaseError, match="attempt to write a readonly database"):
+        await db.run_sync(insert, read_only=True)
+
+    assert await _names(db) == []
+    await db.execute("INSERT INTO items VALUES ('b', 2)")
+    assert await _names(db) == ["b"]
+
+
+@pytest.mark.timeout(10)
+async def test_run_sync_read_only_ignores_other_writers(peanut_connect: Connector) -> None:
+    # A read-only call reads a snapshot and does not wait for another connection's
+    # write lock. A default call takes that lock, so it waits busy_timeout for it.
+    db = await peanut_connect(plugins=(), busy_timeout=0.2)
+    await db.execute("CREATE TABLE items (name TEXT PRIMARY KEY)")
+
+    def count(conn: sqlite3.Connection) -> int:
+        return int(conn.execute("SELECT count(*) FROM items").fetchone()[0])
+
+    with closing(sqlite3.connect(db.path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO items VALUES ('uncommitted')")
+
+        assert await db.run_sync(count, read_only=True) == 0
+        with pytest.raises(DatabaseError, match="database is locked"):
+            await db.run_sync(count)
+
+
+async def test_run_sync_read_only_sees_one_snapshot(db: Database) -> None:
+    def count_twice(conn: sqlite3.Connection) -> tuple[int, int]:
+        first = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+        with closing(sqlite3.connect(db.path, isolation_level=None)) as other:
+            other.execute("INSERT INTO items VALUES ('meanwhile', 1)")
+        second = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+        return first, second
+
+    assert await db.run_sync(count_twice, read_only=True) == (0, 0)
+    assert await _names(db) == ["meanwhile"]
 
 
 # Transactions --------------------------------------------------------------------------
@@ -339,9 +468,12 @@ async def test_begin_gives_up_after_busy_timeout(peanut_connect: Connector) -> N
     with closing(sqlite3.connect(db.path, isolation_level=None)) as other:
         other.execute("BEGIN IMMEDIATE")
 
-        with pytest.raises(DatabaseError, match=r"database is locked.*retry later"):
+        with pytest.raises(DatabaseError, match=r"database is locked.*retry later") as caught:
             async with db.transaction():
                 pass
+
+    assert "longer than busy_timeout (0.2 s)" in str(caught.value)
+    assert "pass a larger busy_timeout to connect()" in str(caught.value)
 
     assert not _in_transaction(db)
 
@@ -399,6 +531,40 @@ async def test_sqlite_error_becomes_database_error(db: Database) -> None:
 
     assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
     assert "'SELECT * FROM missing'" in str(caught.value)
+
+
+async def test_statement_error_carries_operation_and_path(db: Database) -> None:
+    with pytest.raises(DatabaseError) as caught:
+        await db.fetch_all("\n  SELECT name\n  FROM missing")
+
+    assert caught.value.operation == "SELECT name"
+    assert caught.value.path == db.path
+
+
+@pytest.mark.parametrize(
+    ("sql", "params", "sqlite_message"),
+    [
+        pytest.param(
+            "INSERT INTO items VALUES (?, ?)",
+            (),
+            "The current statement uses 2, and there are 0 supplied.",
+            id="bindings",
+        ),
+        pytest.param(
+            "SELECT 1; SELECT 2", (), "You can only execute one statement at a time.", id="two"
+        ),
+    ],
+)
+async def test_error_message_ends_sentence_once(
+    db: Database, sql: str, params: tuple[object, ...], sqlite_message: str
+) -> None:
+    with pytest.raises(DatabaseError) as caught:
+        await db.execute(sql, params)
+
+    message = str(caught.value)
+    assert sqlite_message in message
+    assert ".." not in message
+    assert message.endswith(".")
 
 
 async def test_too_large_integer_becomes_database_error(db: Database) -> None:
@@ -467,8 +633,11 @@ async def test_aclose_twice_is_harmless(db: Database) -> None:
 async def test_statement_after_close_raises_closed(db: Database) -> None:
     await db.aclose()
 
-    with pytest.raises(DatabaseClosedError, match="is closed"):
+    with pytest.raises(DatabaseClosedError, match="is closed") as caught:
         await db.execute("SELECT 1")
+
+    assert caught.value.path == db.path
+    assert caught.value.operation == "SELECT 1"
 
 
 async def test_transaction_after_close_raises_closed(db: Database) -> None:
@@ -532,3 +701,48 @@ async def test_unclosed_database_warns_when_collected(tmp_path: Path) -> None:
 
     worker.join(timeout=5)
     assert not worker.is_alive()
+
+
+class _KeepsDatabase:
+    """A plugin API object that refers back to its Database, as real ones do."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+
+_CYCLE_PLUGIN = Plugin(name="keeper", tables={}, api_factory=_KeepsDatabase)
+
+
+async def test_unclosed_database_warns_once(tmp_path: Path) -> None:
+    # The plugin API object makes a reference cycle, so garbage collection finalizes
+    # the Database and aiosqlite's connection together, in either order.
+    database = await peanut_async.connect(
+        tmp_path / "leak.db", plugins=(), register=[_CYCLE_PLUGIN]
+    )
+    worker = database._connection._thread
+
+    with pytest.warns(ResourceWarning) as warned:
+        del database
+        gc.collect()
+        worker.join(timeout=5)
+        gc.collect()
+
+    messages = [str(warning.message) for warning in warned]
+    assert len(messages) == 1
+    assert messages[0].startswith("Database ")
+    assert not worker.is_alive()
+
+
+async def test_unclosed_database_closes_file(tmp_path: Path) -> None:
+    # SQLite removes the -wal and -shm files when the last connection closes cleanly.
+    path = tmp_path / "leak.db"
+    database = await peanut_async.connect(path, plugins=(), register=[_CYCLE_PLUGIN])
+    await database.execute("CREATE TABLE scratch (x)")
+    worker = database._connection._thread
+
+    with pytest.warns(ResourceWarning):
+        del database
+        gc.collect()
+    worker.join(timeout=5)
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leak.db"]

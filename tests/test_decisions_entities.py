@@ -142,9 +142,9 @@ async def test_delete_decision_removes_entity_rows(db: Database) -> None:
 async def test_insert_replaces_rows_left_by_unchecked_delete(db: Database) -> None:
     await insert(db, "d1", {"entity_ids": ["ann"]})
     # A connection without PRAGMA foreign_keys = ON deletes without the cascade.
-    await db.run_sync(lambda conn: conn.execute("PRAGMA foreign_keys = OFF"))
+    await db.execute("PRAGMA foreign_keys = OFF")
     await db.execute("DELETE FROM decisions WHERE id = 'd1'")
-    await db.run_sync(lambda conn: conn.execute("PRAGMA foreign_keys = ON"))
+    await db.execute("PRAGMA foreign_keys = ON")
     assert await entity_rows(db) == [("ann", "d1")]
 
     await insert(db, "d1", {"entity_ids": ["bob"]})

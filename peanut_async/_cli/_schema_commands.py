@@ -11,11 +11,25 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from .._connect import DEFAULT_BUSY_TIMEOUT, connect, migration_sources
+from .._errors import ChecksumMismatchError, DatabaseNewerError, MigrationError, count_of
 from .._inspect import Inspection, inspect_database
 from .._migrations import MigrationSource, baseline
 from .._registry import LoadedPlugin, resolve_plugins
-from .._sqlite import configure, create_private_file, translate
-from ._common import EXIT_OK, add_common_options, emit, emit_json, fail, resolve_db
+from .._sqlite import configure, create_private_file, damaged_hint, translate
+from ._common import (
+    EXIT_OK,
+    add_common_options,
+    emit,
+    emit_json,
+    fail,
+    plugin_environment_notes,
+    resolve_db,
+)
+
+# The one line `check` writes to standard error stays short enough to read in a log;
+# the report on standard output has every detail.
+MAX_SUMMARY = 200
+MIGRATE_COMMAND = "`peanut-async migrate`"
 
 if TYPE_CHECKING:
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -110,24 +124,48 @@ async def _check(args: argparse.Namespace) -> int:
         emit("check: ok" if inspection.is_ok else "check: FAILED")
     if inspection.is_ok:
         return EXIT_OK
-    return fail("check failed: " + "; ".join(_problems(inspection)))
+    return fail(_summary(inspection))
 
 
-def _problems(inspection: Inspection) -> list[str]:
+def _summary(inspection: Inspection) -> str:
+    """Return one short line naming each kind of problem; stdout has the details."""
     problems = []
+    if inspection.read_error is not None:
+        problems.append("the migration history cannot be read")
     if inspection.migration_error is not None:
-        problems.append(str(inspection.migration_error))
+        problems.append(_short_migration_error(inspection.migration_error))
     elif inspection.pending:
-        problems.append(
-            f"{len(inspection.pending)} migration(s) pending; run 'peanut-async migrate'"
-        )
-    problems.extend(item.describe() for item in inspection.missing)
+        problems.append(f"{_pending_text(inspection)}; run {MIGRATE_COMMAND}")
+    elif inspection.missing:
+        problems.append(f"{_missing_text(inspection)}; see the plugin check on standard output")
     if inspection.integrity:
+        found = count_of(len(inspection.integrity), "problem")
         problems.append(
-            f"the integrity check found {len(inspection.integrity)} problem(s), listed "
-            "above; repair the listed rows or restore the database from a backup"
+            f"the integrity check found {found}, listed on standard output with the next step"
         )
-    return problems
+    line = "check failed: " + "; ".join(problems)
+    if len(line) > MAX_SUMMARY:
+        line = line[: MAX_SUMMARY - 3] + "..."
+    return line
+
+
+def _short_migration_error(error: MigrationError) -> str:
+    if isinstance(error, ChecksumMismatchError):
+        return f"migration {error.source}/{error.file} was changed after it was applied"
+    if isinstance(error, DatabaseNewerError):
+        return f"the database has {error.source} migrations this release lacks; upgrade"
+    return str(error).split(". ", 1)[0]
+
+
+def _pending_text(inspection: Inspection) -> str:
+    count = len(inspection.pending)
+    return f"{count_of(count, 'migration')} {'is' if count == 1 else 'are'} pending"
+
+
+def _missing_text(inspection: Inspection) -> str:
+    count = len(inspection.missing)
+    verb = "is" if count == 1 else "are"
+    return f"{count} of the tables and columns that plugins declare {verb} missing"
 
 
 async def _baseline(args: argparse.Namespace) -> int:
@@ -156,7 +194,7 @@ def _baseline_sync(path: str, source: MigrationSource, version: int) -> list[str
             configure(conn, busy_timeout=DEFAULT_BUSY_TIMEOUT, in_memory=False)
             return baseline(conn, source, version)
     except sqlite3.Error as error:
-        raise translate(error, f"baselining {path}") from error
+        raise translate(error, f"baselining {path}", path=path) from error
 
 
 async def _plugins(args: argparse.Namespace) -> int:
@@ -176,8 +214,19 @@ async def _plugins(args: argparse.Namespace) -> int:
         emit(f"{row['name']} ({origin})")
         emit(f"  migrations: {row['migrations'] or 'none'}")
         emit(f"  tables: {', '.join(row['tables'])}")
-        emit(f"  check: {'ok' if not row['missing'] else 'missing ' + ', '.join(row['missing'])}")
+        emit(f"  check: {_plugin_check_text(row['missing'], inspection)}")
+    for note in plugin_environment_notes():
+        emit(f"note: {note}")
     return EXIT_OK
+
+
+def _plugin_check_text(missing: list[str], inspection: Inspection) -> str:
+    if not missing:
+        return "ok"
+    text = f"missing {', '.join(missing)}"
+    if inspection.pending:
+        text += f" ({_pending_text(inspection)}; run {MIGRATE_COMMAND})"
+    return text
 
 
 async def _inspect(path: str, *, integrity: bool = False) -> Inspection:
@@ -229,6 +278,7 @@ def _inspection_json(inspection: Inspection) -> dict[str, Any]:
         "migration_error": None if error is None else str(error),
         "missing": [item.describe() for item in inspection.missing],
         "integrity": None if inspection.integrity is None else list(inspection.integrity),
+        "read_error": inspection.read_error,
         "ok": inspection.is_ok,
     }
 
@@ -244,14 +294,37 @@ def _print_inspection(inspection: Inspection) -> None:
         emit(f"  {state.source:<12} {state.version:>4}  {state.file or state.name:<48} {mark}")
     if inspection.migration_error is not None:
         emit(f"migrations: {inspection.migration_error}")
-    if inspection.missing:
-        emit("plugin check: FAILED")
-        for item in inspection.missing:
-            emit(f"  - {item.describe()}")
-    else:
-        emit("plugin check: ok")
+    if inspection.read_error is not None:
+        emit(f"migrations: cannot be read ({inspection.read_error})")
+    _print_plugin_check(inspection)
     if inspection.integrity is not None:
         emit("integrity: ok" if not inspection.integrity else "integrity: FAILED")
         for problem in inspection.integrity:
             emit(f"  - {problem}")
+        if inspection.integrity:
+            emit(f"next step: {_integrity_next_step(inspection)}")
+
+
+def _print_plugin_check(inspection: Inspection) -> None:
+    if inspection.read_error is not None:
+        emit("plugin check: not run")
+    elif not inspection.missing:
+        emit("plugin check: ok")
+    elif inspection.pending:
+        # Applying the pending migrations is the fix, not one migration per table.
+        emit(
+            f"plugin check: FAILED, {_missing_text(inspection)}; "
+            f"{_pending_text(inspection)}, so run {MIGRATE_COMMAND}"
+        )
+    else:
+        emit("plugin check: FAILED")
+        for item in inspection.missing:
+            emit(f"  - {item.describe()}")
+
+
+def _integrity_next_step(inspection: Inspection) -> str:
+    problems = inspection.integrity or ()
+    if all(problem.startswith("foreign key violation:") for problem in problems):
+        return "delete or correct the rows listed, or restore the database from a backup"
+    return damaged_hint(inspection.path)
 

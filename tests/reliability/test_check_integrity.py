@@ -152,13 +152,6 @@ def test_unreadable_file_fails_cleanly(tmp_path: Path, damage: str) -> None:
     assert str(db) in lines[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "connect() describes the failed open as \"statement '<path>' failed\": "
-        "Database._describe reads the path, the first argument of _prepare, as SQL"
-    ),
-)
 def test_opening_unreadable_file_names_it(tmp_path: Path) -> None:
     db = _make_database(tmp_path / "damaged.db")
     db.write_bytes(b"this is not an SQLite database. " * 4 + db.read_bytes()[128:])

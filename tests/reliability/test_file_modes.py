@@ -67,10 +67,16 @@ async def test_modes_kept_after_checkpoint_and_reopen(
     assert _modes(db) == _expected(db, "")
 
 
-def test_cli_migrate_creates_owner_only_files(tmp_path: Path, permissive_umask: None) -> None:
-    db = tmp_path / "new" / "peanut.db"
+def test_cli_migrate_creates_owner_only_files(
+    tmp_path: Path, permissive_umask: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the default location gets a missing folder created; an explicit --db
+    # folder must already exist.
+    monkeypatch.delenv("PEANUT_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    db = tmp_path / "xdg" / "peanut-async" / "peanut.db"
 
-    assert main(["migrate", "--db", str(db)]) == 0
+    assert main(["migrate"]) == 0
 
     assert _modes(db) == _expected(db, "")
     assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
