@@ -63,6 +63,16 @@ def meeting(
     )
 
 
+def vcalendar(*events: str) -> bytes:
+    """Return a VCALENDAR of VEVENTs, each given as its property lines, with CRLF breaks."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//peanut tests//EN"]
+    for event in events:
+        lines += ["BEGIN:VEVENT", *(line for line in event.strip().splitlines() if line)]
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
 def calendar(db: Database) -> CalendarAPI:
     """Return the calendar plugin's API of ``db``."""
     return db.plugin("calendar", CalendarAPI)

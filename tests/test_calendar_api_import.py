@@ -7,7 +7,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from _calendar_support import age_rows, calendar, count, diff, dump, participants, person_id
+from _calendar_support import (
+    age_rows,
+    calendar,
+    count,
+    diff,
+    dump,
+    meeting,
+    participants,
+    person_id,
+)
 from _corpus import REPOSITORY
 
 from peanut_async import CalendarParseError, Database, ValidationError
@@ -267,3 +276,151 @@ async def test_import_logs_no_personal_data(
     for message in messages:
         for text in private:
             assert text not in message
+
+
+# The file an event came from ------------------------------------------------------------
+
+
+def one_event_file(path: Path, uid: str, title: str, rule: str = "") -> Path:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//test//EN",
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        "DTSTAMP:20260101T000000Z",
+        "DTSTART:20261102T090000Z",
+        "DTEND:20261102T100000Z",
+        f"SUMMARY:{title}",
+        *([rule] if rule else []),
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+    return path
+
+
+def other_file_warning(current: Path, stored: Path, what: str = "the event") -> str:
+    return (
+        f"this import from {current} updated {what} last imported from another file, "
+        f"{stored}: within one source ('ics') events with the same UID are one event. If the "
+        "two files are separate calendars, import each with its own source (the --source "
+        "option, or source= in the API)"
+    )
+
+
+async def test_same_uid_from_other_file_warns(peanut_db: Database, tmp_path: Path) -> None:
+    api = calendar(peanut_db)
+    first = one_event_file(tmp_path / "work.ics", "shared-uid", "Budget review")
+    second = one_event_file(tmp_path / "club.ics", "shared-uid", "Chess night")
+    await api.import_file(first, **WINDOW)
+
+    report = await api.import_file(second, **WINDOW)
+
+    assert report.updated == 1
+    assert [(issue.file, issue.event_id, issue.reason) for issue in report.warnings] == [
+        (str(second), "shared-uid", other_file_warning(second, first))
+    ]
+
+
+async def test_same_uid_back_and_forth_warns_each_time(peanut_db: Database, tmp_path: Path) -> None:
+    api = calendar(peanut_db)
+    first = one_event_file(tmp_path / "work.ics", "shared-uid", "Budget review")
+    second = one_event_file(tmp_path / "club.ics", "shared-uid", "Chess night")
+    await api.import_file(first, **WINDOW)
+    await api.import_file(second, **WINDOW)
+
+    report = await api.import_file(first, **WINDOW)
+
+    assert report.updated == 1
+    assert [issue.reason for issue in report.warnings] == [other_file_warning(first, second)]
+
+
+async def test_same_file_update_does_not_warn(peanut_db: Database, tmp_path: Path) -> None:
+    api = calendar(peanut_db)
+    path = one_event_file(tmp_path / "work.ics", "uid-1", "Budget review")
+    await api.import_file(path, **WINDOW)
+    one_event_file(path, "uid-1", "Budget review (moved)")
+
+    report = await api.import_file(path, **WINDOW)
+
+    assert report.updated == 1
+    assert report.warnings == ()
+
+
+async def test_relative_path_is_same_file(
+    peanut_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = calendar(peanut_db)
+    path = one_event_file(tmp_path / "work.ics", "uid-1", "Budget review")
+    await api.import_file(path, **WINDOW)
+    one_event_file(path, "uid-1", "Budget review (moved)")
+    monkeypatch.chdir(tmp_path)
+
+    report = await api.import_file("work.ics", **WINDOW)
+
+    assert report.updated == 1
+    assert report.warnings == ()
+
+
+async def test_series_from_other_file_warns_once(peanut_db: Database, tmp_path: Path) -> None:
+    api = calendar(peanut_db)
+    rule = "RRULE:FREQ=WEEKLY;COUNT=3"
+    first = one_event_file(tmp_path / "work.ics", "weekly", "Budget review", rule)
+    second = one_event_file(tmp_path / "club.ics", "weekly", "Chess night", rule)
+    await api.import_file(first, **WINDOW)
+
+    report = await api.import_file(second, **WINDOW)
+
+    assert report.updated == 3
+    assert [(issue.event_id, issue.reason) for issue in report.warnings] == [
+        ("weekly", other_file_warning(second, first, "3 occurrences of the series"))
+    ]
+
+
+async def test_unchanged_event_from_other_file_does_not_warn(
+    peanut_db: Database, tmp_path: Path
+) -> None:
+    api = calendar(peanut_db)
+    first = one_event_file(tmp_path / "work.ics", "uid-1", "Budget review")
+    copy = one_event_file(tmp_path / "copy.ics", "uid-1", "Budget review")
+    await api.import_file(first, **WINDOW)
+
+    report = await api.import_file(copy, **WINDOW)
+
+    assert report.unchanged == 1
+    assert report.warnings == ()
+    stored = await peanut_db.fetch_value("SELECT source_file FROM calendar_events")
+    assert stored == str(first)
+
+
+async def test_source_file_is_stored(peanut_db: Database, tmp_path: Path) -> None:
+    api = calendar(peanut_db)
+    path = one_event_file(tmp_path / "work.ics", "from-file", "Budget review")
+    await api.import_file(path, **WINDOW)
+    await api.import_bytes(path.read_bytes().replace(b"from-file", b"from-bytes"), file="memo")
+
+    rows = await peanut_db.fetch_all("SELECT uid, source_file FROM calendar_events ORDER BY uid")
+
+    assert [tuple(row) for row in rows] == [("from-bytes", "memo"), ("from-file", str(path))]
+
+
+async def test_ingested_event_has_no_source_file(peanut_db: Database) -> None:
+    await calendar(peanut_db).ingest_events([meeting("uid-1", source="ics")])
+
+    assert await peanut_db.fetch_value("SELECT source_file FROM calendar_events") is None
+
+
+async def test_stored_copy_without_file_does_not_warn(peanut_db: Database, tmp_path: Path) -> None:
+    api = calendar(peanut_db)
+    path = one_event_file(tmp_path / "work.ics", "uid-1", "Budget review")
+    await api.import_file(path, **WINDOW)
+    # Rows written by ingest_events, or before calendar migration 002, have no file.
+    await peanut_db.execute("UPDATE calendar_events SET source_file = NULL")
+    one_event_file(path, "uid-1", "Budget review (moved)")
+
+    report = await api.import_file(tmp_path / "work.ics", **WINDOW)
+
+    assert report.updated == 1
+    assert report.warnings == ()
+    assert await peanut_db.fetch_value("SELECT source_file FROM calendar_events") == str(path)

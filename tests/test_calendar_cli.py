@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from _corpus import REPOSITORY
+from _corpus import CORPUS, REPOSITORY
 
 from peanut_async._cli import main
 from peanut_async.plugins.calendar._cli import Progress
@@ -145,7 +145,176 @@ def test_import_only_rejected_files_exits_1(
     assert f"  {broken}: " in out
 
 
-def test_import_invalid_time_zone_exits_1(
+def test_import_empty_file_warns_no_events(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "peanut.db"
+    empty = tmp_path / "empty.ics"
+    empty.write_bytes(b"")
+
+    code = run("calendar", "import", empty, "--db", db)
+
+    assert code == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"imported 1 file(s) into {db}: 0 created, 0 updated, 0 unchanged, 0 cancelled, "
+        "0 stale; 0 rejected, 1 warning(s)",
+        "warnings:",
+        f"  {empty}: no events found in the file",
+    ]
+
+
+def test_import_file_with_only_rejected_event_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "peanut.db"
+    bad = tmp_path / "bad.ics"
+    bad.write_bytes(ics(vevent("no-start", None)))
+
+    code = run("calendar", "import", bad, "--db", db)
+
+    assert code == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"imported 0 file(s) into {db}: 0 created, 0 updated, 0 unchanged, 0 cancelled, "
+        "0 stale; 1 rejected, 0 warning(s)",
+        "rejected:",
+        f"  {bad}: event no-start: the event has no DTSTART",
+    ]
+
+
+def test_import_rejected_file_beside_imported_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.ics"
+    bad.write_bytes(ics(vevent("no-start", None)))
+
+    code = run("calendar", "import", TEAM, bad, "--db", tmp_path / "peanut.db", *WINDOW, "--json")
+
+    payload = json.loads(capsys.readouterr().out)
+    assert code == 3
+    assert payload["files"] == [str(TEAM)]
+    assert payload["rejected_files"] == [str(bad)]
+    assert [(e["file"], e["event_id"]) for e in payload["errors"]] == [(str(bad), "no-start")]
+
+
+def test_import_empty_and_rejected_files_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.ics"
+    empty.write_bytes(b"")
+    bad = tmp_path / "bad.ics"
+    bad.write_bytes(ics(vevent("no-start", None)))
+
+    code = run("calendar", "import", empty, bad, "--db", tmp_path / "peanut.db", "--json")
+
+    payload = json.loads(capsys.readouterr().out)
+    assert code == 1  # no event was imported
+    assert payload["files"] == [str(empty)]
+    assert payload["rejected_files"] == [str(bad)]
+
+
+def old_series(count: int) -> bytes:
+    rule = "RRULE:FREQ=WEEKLY;COUNT=2"
+    return ics(
+        *(
+            vevent(f"old-{number:02}", datetime(2010, 1, 4, 9, tzinfo=UTC)).replace(
+                "END:VEVENT", f"{rule}\r\nEND:VEVENT"
+            )
+            for number in range(count)
+        )
+    )
+
+
+OUTSIDE_WINDOW = (
+    "the recurring series has no occurrence between 2026-11-01 00:00 and 2027-02-01 00:00 "
+    "(UTC), so none of it was imported; to import it, pass --from and --to (window_start "
+    "and window_end) that cover it"
+)
+
+
+def test_import_prints_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "peanut.db"
+    old = tmp_path / "old.ics"
+    old.write_bytes(old_series(1))
+
+    code = run("calendar", "import", old, "--db", db, *WINDOW)
+
+    assert code == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"imported 1 file(s) into {db}: 0 created, 0 updated, 0 unchanged, 0 cancelled, "
+        "0 stale; 0 rejected, 1 warning(s)",
+        "warnings:",
+        f"  {old}: event old-00: {OUTSIDE_WINDOW}",
+    ]
+
+
+def test_import_lists_first_20_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = tmp_path / "old.ics"
+    old.write_bytes(old_series(25))
+
+    run("calendar", "import", old, "--db", tmp_path / "peanut.db", *WINDOW)
+
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("0 rejected, 25 warning(s)")
+    assert out[1] == "warnings:"
+    assert out[2:22] == [f"  {old}: event old-{n:02}: {OUTSIDE_WINDOW}" for n in range(20)]
+    assert out[22:] == ["  ... and 5 more warning(s); pass -v or --json to list every warning"]
+
+
+def test_import_verbose_lists_every_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = tmp_path / "old.ics"
+    old.write_bytes(old_series(25))
+
+    run("-v", "calendar", "import", old, "--db", tmp_path / "peanut.db", *WINDOW)
+
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2 + 25
+    assert out[-1] == f"  {old}: event old-24: {OUTSIDE_WINDOW}"
+
+
+def test_import_json_lists_every_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = tmp_path / "old.ics"
+    old.write_bytes(old_series(25))
+
+    run("calendar", "import", old, "--db", tmp_path / "peanut.db", *WINDOW, "--json")
+
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert [warning["event_id"] for warning in warnings] == [f"old-{n:02}" for n in range(25)]
+    assert {warning["reason"] for warning in warnings} == {OUTSIDE_WINDOW}
+
+
+def test_import_format_mismatch_hides_file_content(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    google = CORPUS / "google" / "libkgapi__event1.json"
+
+    code = run("calendar", "import", google, "--format", "ics", "--db", tmp_path / "peanut.db")
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.splitlines()[-1] == (
+        f"  {google}: the data is not iCalendar: it starts with '{{', as Google Calendar API "
+        "JSON does; import it with format 'google' or 'auto' (the --format option)"
+    )
+    assert "kde.test" not in out
+    assert "We shall meet" not in out
+
+
+def test_import_help_states_window_and_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    code = run("calendar", "import", "--help")
+
+    text = " ".join(capsys.readouterr().out.split())
+    assert code == 0
+    assert "by default from 365 days before now to 365 days after" in text
+    assert "(default: 365 days before now)" in text
+    assert "3 when some files or events were rejected and at least one event was imported" in text
+    assert "Give unrelated calendars their own --source." in text
+
+
+def test_import_invalid_time_zone_is_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = run(
@@ -153,9 +322,57 @@ def test_import_invalid_time_zone_exits_1(
     )
 
     err = capsys.readouterr().err
-    assert code == 1
-    assert "Mars/Olympus" in err
+    assert code == 2
+    assert err.splitlines()[-1] == (
+        "peanut-async calendar import: error: argument --timezone: unknown time zone "
+        "'Mars/Olympus'; use an IANA name such as Europe/Berlin or UTC"
+    )
     assert not (tmp_path / "peanut.db").exists()
+
+
+def test_import_reversed_window_is_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run(
+        "calendar", "import", TEAM, "--db", tmp_path / "peanut.db",
+        "--from", "2027-01-01", "--to", "2026-01-01",
+    )  # fmt: skip
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("usage: peanut-async calendar import ")
+    assert err.splitlines()[-1] == (
+        "peanut-async calendar import: error: --to must be after --from: "
+        "got --from 2027-01-01 and --to 2026-01-01"
+    )
+    assert not (tmp_path / "peanut.db").exists()
+
+
+def test_import_window_compares_in_time_zone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 01:00 in Tokyo on 2 January is 16:00 UTC on 1 January, before the --from instant.
+    code = run(
+        "calendar", "import", TEAM, "--db", tmp_path / "peanut.db", "--timezone", "Asia/Tokyo",
+        "--from", "2026-01-01T18:00+00:00", "--to", "2026-01-02T01:00",
+    )  # fmt: skip
+
+    assert code == 2
+    assert "--to must be after --from" in capsys.readouterr().err
+
+
+def test_import_from_after_default_end_is_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run("calendar", "import", TEAM, "--db", tmp_path / "peanut.db", "--from", "2999-01-01")
+
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert code == 2
+    assert err.startswith(
+        "peanut-async calendar import: error: --from 2999-01-01 is not before the default --to, "
+        "365 days from now ("
+    )
+    assert err.endswith("); pass --to as well")
 
 
 def test_import_invalid_date_is_usage_error(
@@ -305,9 +522,10 @@ def test_upcoming_rejects_invalid_hours(tmp_path: Path, capsys: pytest.CaptureFi
 
     code = run("calendar", "upcoming", "--hours", "-5", "--db", db)
 
-    assert code == 1
-    assert (
-        "'hours' must be a positive number of at most 878400, got -5.0" in capsys.readouterr().err
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "peanut-async calendar upcoming: error: argument --hours: invalid number of hours '-5'; "
+        "use a positive number of at most 878400"
     )
 
 

@@ -160,3 +160,8 @@ async def test_same_uid_in_two_files_is_one_event(peanut_db: Database) -> None:
 
     assert (report.created, report.updated) == (0, 1)
     assert await count(peanut_db, "commitments") == 1
+    first = CORPUS / "ics/aical__office_365_extended_timezone.ics"
+    second = CORPUS / "ics/aical__office_365_invalid_timezone.ics"
+    assert report.warnings[-1].reason.startswith(
+        f"this import from {second} updated the event last imported from another file, {first}:"
+    )

@@ -12,7 +12,12 @@ from _corpus import CORPUS, corpus_files
 
 from peanut_async._errors import CalendarParseError, ValidationError
 from peanut_async.plugins.calendar._google import parse_google
-from peanut_async.plugins.calendar._model import Attendee, CalendarEvent, ParsedCalendar
+from peanut_async.plugins.calendar._model import (
+    Attendee,
+    CalendarEvent,
+    EventIssue,
+    ParsedCalendar,
+)
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 WIDE = {
@@ -98,6 +103,34 @@ def test_invalid_json_is_rejected() -> None:
 
     assert caught.value.file == "events.json"
     assert caught.value.reason == "invalid JSON at line 1, column 12: Expecting value"
+
+
+def test_icalendar_data_is_rejected_with_format_hint() -> None:
+    data = (CORPUS / "ics" / "khal__event_dt_partstat.ics").read_bytes()
+
+    with pytest.raises(CalendarParseError) as caught:
+        parse(data)
+
+    assert caught.value.reason == (
+        "invalid JSON at line 1, column 1: Expecting value; the data starts with 'BEGIN:', as "
+        "iCalendar does, so import it with format 'ics' or 'auto' (the --format option)"
+    )
+
+
+@pytest.mark.parametrize("data", [b"", b" \r\n", "", b"\xef\xbb\xbf\n"])
+def test_blank_data_warns_no_events(data: bytes | str) -> None:
+    parsed = parse(data)
+
+    assert parsed == ParsedCalendar(
+        (), warnings=(EventIssue("events.json", None, "no events found in the file"),)
+    )
+
+
+def test_empty_items_warns_no_events() -> None:
+    parsed = parse({"kind": "calendar#events", "items": []})
+
+    assert parsed.events == ()
+    assert reasons(parsed.warnings) == ["no events found in the file"]
 
 
 def test_invalid_utf8_is_rejected_with_offset() -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import icalendar
 import pytest
 from _corpus import CORPUS, corpus_files
@@ -14,10 +15,16 @@ from _corpus import CORPUS, corpus_files
 from peanut_async._errors import CalendarParseError, ValidationError
 from peanut_async.plugins.calendar._expand import recurrence_key
 from peanut_async.plugins.calendar._ics import parse_ics
-from peanut_async.plugins.calendar._model import Attendee, CalendarEvent, ParsedCalendar
+from peanut_async.plugins.calendar._model import (
+    Attendee,
+    CalendarEvent,
+    EventIssue,
+    ParsedCalendar,
+)
 from peanut_async.plugins.calendar._window import MAX_OCCURRENCES_PER_SERIES
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
+NO_EVENTS = EventIssue("test.ics", None, "no events found in the file")
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -132,8 +139,8 @@ def test_bom_is_stripped() -> None:
 
 
 @pytest.mark.parametrize("data", [b"", b"  \r\n\r\n"])
-def test_empty_data_yields_nothing(data: bytes) -> None:
-    assert parse(data) == ParsedCalendar(())
+def test_empty_data_warns_no_events(data: bytes) -> None:
+    assert parse(data) == ParsedCalendar((), warnings=(NO_EVENTS,))
 
 
 # Structure ---------------------------------------------------------------------------
@@ -174,7 +181,47 @@ def test_text_that_is_not_icalendar_is_rejected() -> None:
     with pytest.raises(CalendarParseError) as caught:
         parse(b"hello world\r\n")
 
-    assert caught.value.reason.startswith("the iCalendar parser failed:")
+    assert caught.value.reason == (
+        "content line 1 is not a valid iCalendar line: it starts with 'hello world'"
+    )
+
+
+def test_bad_line_error_quotes_only_line_start() -> None:
+    secret = "DESCRIPTION without any colon, about salaries and alice@example.com"
+    data = calendar("UID:a\nDTSTART:20260105T090000Z").replace(b"VERSION:2.0", secret.encode())
+
+    with pytest.raises(CalendarParseError) as caught:
+        parse(data)
+
+    assert caught.value.reason == (
+        "content line 2 is not a valid iCalendar line: it starts with 'DESCRIPTION without ...'"
+    )
+    assert "alice@example.com" not in str(caught.value)
+
+
+@pytest.mark.parametrize("start", ["{", "[", "HTTP/"])
+def test_json_data_is_rejected_with_format_hint(start: str) -> None:
+    data = start + '"summary": "Salary talk", "email": "alice@example.com"\n'
+
+    with pytest.raises(CalendarParseError) as caught:
+        parse(data.encode())
+
+    assert caught.value.reason == (
+        f"the data is not iCalendar: it starts with {start!r}, as Google Calendar API JSON "
+        "does; import it with format 'google' or 'auto' (the --format option)"
+    )
+
+
+def test_google_corpus_file_as_ics_hides_its_content() -> None:
+    path = CORPUS / "google" / "libkgapi__event1.json"
+
+    with pytest.raises(CalendarParseError) as caught:
+        parse_ics(path.read_bytes(), file=path.name, now=NOW)
+
+    message = str(caught.value)
+    assert message.startswith("libkgapi__event1.json: the data is not iCalendar")
+    assert "kde.test" not in message
+    assert "We shall meet" not in message
 
 
 def test_file_without_calendar_or_event_is_rejected() -> None:
@@ -199,10 +246,10 @@ def test_every_calendar_of_a_file_is_read() -> None:
     assert [event.source_id for event in parsed.events] == ["one", "two"]
 
 
-def test_calendar_without_events_yields_nothing() -> None:
+def test_calendar_without_events_warns_no_events() -> None:
     data = calendar("BEGIN:VTODO\nUID:todo\nEND:VTODO")
 
-    assert parse(data) == ParsedCalendar(())
+    assert parse(data) == ParsedCalendar((), warnings=(NO_EVENTS,))
 
 
 # One bad event ------------------------------------------------------------------------
@@ -862,6 +909,24 @@ def test_dst_gap_moves_forward_by_gap_length() -> None:
     assert only(parse(data)).start == utc(2026, 3, 8, 7, 30)
 
 
+def test_series_occurrence_in_dst_gap_keeps_length() -> None:
+    data = calendar(
+        "UID:gap\nDTSTART;TZID=Europe/Berlin:20260327T023000\n"
+        "DTEND;TZID=Europe/Berlin:20260327T030000\nRRULE:FREQ=DAILY;COUNT=4"
+    )
+
+    parsed = parse(data, **window(utc(2026, 3, 1), utc(2026, 4, 1)))
+
+    # On 29 March Berlin skips 02:00-03:00: 02:30 CET means 03:30 CEST, until 04:00 CEST.
+    assert [(event.start, event.end) for event in parsed.events] == [
+        (utc(2026, 3, 27, 1, 30), utc(2026, 3, 27, 2, 0)),
+        (utc(2026, 3, 28, 1, 30), utc(2026, 3, 28, 2, 0)),
+        (utc(2026, 3, 29, 1, 30), utc(2026, 3, 29, 2, 0)),
+        (utc(2026, 3, 30, 0, 30), utc(2026, 3, 30, 1, 0)),
+    ]
+    assert parsed.errors == ()
+
+
 def test_dst_overlap_takes_first_occurrence() -> None:
     data = calendar("UID:overlap\nDTSTART;TZID=America/New_York:20261101T013000")
 
@@ -1082,22 +1147,24 @@ def test_meeting_url_is_found(lines: str, expected: str | None) -> None:
 # Corpus -------------------------------------------------------------------------------
 
 
-# (events, errors, warnings) with now = 2026-12-01T00:00Z and the default window.
+# (events, errors, warnings) with now = 2026-12-01T00:00Z and the default window. Each
+# recurring series without an occurrence in that window adds one warning, and so does a
+# file without any VEVENT.
 CORPUS_RESULTS = {
-    "aical__apple_icloud.ics": (736, 0, 0),
+    "aical__apple_icloud.ics": (736, 0, 1),
     "aical__calendar_labs_same_day_dtend.ics": (1, 0, 0),
     "aical__event_cal_address.ics": (1, 0, 0),
-    "aical__google_calendar_invalid_offset.ics": (0, 0, 0),
+    "aical__google_calendar_invalid_offset.ics": (0, 0, 1),
     "aical__office_365_extended_timezone.ics": (1, 0, 0),
     "aical__office_365_invalid_timezone.ics": (1, 0, 1),
     "aical__unknown_value_proton_mail.ics": (1, 0, 0),
     "icalendar__alarm_google_future.ics": (1, 0, 0),
-    "icalendar__bom_calendar.ics": (0, 0, 0),
+    "icalendar__bom_calendar.ics": (0, 0, 1),
     "icalendar__issue_101_umlauts_in_organizer.ics": (1, 0, 0),
     "icalendar__issue_1050_multiple_calendars.ics": (0, 2, 0),
     "icalendar__issue_165_missing_event.ics": (0, 1, 1),
     "icalendar__issue_237_non_ascii_tzid.ics": (1, 0, 1),
-    "icalendar__issue_722_missing_timezones.ics": (0, 2, 3),
+    "icalendar__issue_722_missing_timezones.ics": (0, 2, 4),
     "icalendar__issue_836_do_not_quote_tzid.ics": (1, 0, 0),
     "icalendar__property_params.ics": (1, 0, 0),
     "icaljs__duration_instead_of_dtend.ics": (1, 0, 0),
@@ -1108,15 +1175,15 @@ CORPUS_RESULTS = {
     "khal__event_dt_multi_uid.ics": (2, 0, 1),
     "khal__event_dt_partstat.ics": (1, 0, 2),
     "khal__event_dt_recuid_no_master.ics": (1, 0, 0),
-    "khal__event_rrule_recuid_cancelled.ics": (0, 0, 0),
+    "khal__event_rrule_recuid_cancelled.ics": (0, 0, 1),
     "khal__tz_windows_format.ics": (1, 0, 0),
     "khal__without_uid.ics": (1, 0, 1),
     "rie__discourse_no_dtend.ics": (4, 0, 0),
-    "rie__each_week_but_one_deleted.ics": (0, 0, 0),
-    "rie__issue_173_only_modifications_error.ics": (1083, 0, 0),
-    "rie__issue_18_cancel_status.ics": (0, 0, 0),
-    "rie__issue_20_exdate_ignored.ics": (0, 0, 0),
-    "rie__issue_28_rrule_with_UTC_endinginZ.ics": (0, 0, 0),
+    "rie__each_week_but_one_deleted.ics": (0, 0, 1),
+    "rie__issue_173_only_modifications_error.ics": (1083, 0, 67),
+    "rie__issue_18_cancel_status.ics": (0, 0, 1),
+    "rie__issue_20_exdate_ignored.ics": (0, 0, 1),
+    "rie__issue_28_rrule_with_UTC_endinginZ.ics": (0, 0, 2),
     "rie__issue_61_confluence_broken_params.ics": (1, 0, 2),
     "rie__issue_62_moved_event.ics": (24, 0, 0),
     "rie__issue_86_x_wr_timezone_floating.ics": (1, 0, 0),
@@ -1149,8 +1216,12 @@ def test_multiple_calendars_without_dtstart_are_reported() -> None:
     ]
 
 
-def test_empty_calendar_with_bom_yields_nothing() -> None:
-    assert parse_corpus("icalendar__bom_calendar.ics") == ParsedCalendar(())
+def test_empty_calendar_with_bom_warns_no_events() -> None:
+    parsed = parse_corpus("icalendar__bom_calendar.ics")
+
+    assert parsed == ParsedCalendar(
+        (), warnings=(attrs.evolve(NO_EVENTS, file="icalendar__bom_calendar.ics"),)
+    )
 
 
 def test_google_birthday_rdate_is_reported() -> None:

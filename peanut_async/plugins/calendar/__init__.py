@@ -64,6 +64,7 @@ PLUGIN = Plugin(
             "event_status",
             "all_day",
             "updated_at",
+            "source_file",
         ),
     },
     api_factory=CalendarAPI,

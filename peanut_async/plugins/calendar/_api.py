@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 
 Format = Literal["auto", "ics", "google"]
 _FORMATS = ("auto", "ics", "google")
-_MAX_HOURS = 100 * 366 * 24
+MAX_HOURS = 100 * 366 * 24
+"""The maximum look-ahead of the meeting queries, in hours: 100 years."""
 _OPEN = ("open",)
 _OPEN_OR_CANCELLED = ("open", "cancelled")
 
@@ -74,17 +75,21 @@ class CalendarAPI:
         result = await self._ingest(events, None)
         return result.to_report()
 
-    async def _ingest(self, events: Iterable[CalendarEvent], file: str | None) -> BatchResult:
+    async def _ingest(
+        self, events: Iterable[CalendarEvent], file: str | None, source_file: str | None = None
+    ) -> BatchResult:
         events = list(events)  # a retry reads them again
+        bulk = functools.partial(ingest_batch, source_file=source_file)
         try:
             async with self._db.transaction():
-                result = await self._db.run_sync(ingest_batch, events, file)
+                result = await self._db.run_sync(bulk, events, file)
         except BulkWriteError as error:
             # The transaction was rolled back, so nothing of the bulk pass remains.
             cause = type(error.__cause__).__name__
             log.info("%s (%s), so the events are written one at a time", error, cause)
+            one_at_a_time = functools.partial(bulk, one_at_a_time=True)
             async with self._db.transaction():
-                result = await self._db.run_sync(_ingest_one_at_a_time, events, file)
+                result = await self._db.run_sync(one_at_a_time, events, file)
         # A file import is worth a line at INFO, but single ingests can come by the
         # thousand. Only counts are logged, never names, addresses or titles.
         counts = result.counts
@@ -116,11 +121,21 @@ class CalendarAPI:
         """Parse a calendar file and store its events in one transaction.
 
         ``format`` is ``"ics"`` (iCalendar), ``"google"`` (Google Calendar API event
-        JSON) or ``"auto"`` to tell them apart by content. Recurring events are
-        expanded between ``window_start`` and ``window_end`` (the parser's default
-        window when None). ``default_timezone`` (an IANA name) applies to floating
-        times. ``source`` overrides the calendar name that, with the event's id and
-        recurrence id, identifies an event across imports.
+        JSON) or ``"auto"`` to tell them apart by the file name's extension, else by
+        content. Recurring events are expanded into the occurrences that start between
+        ``window_start`` and ``window_end``. Each bound left as None defaults to 365
+        days before or after the current time, so by default only occurrences within
+        a year of today are stored, and a series without any occurrence in the window
+        gets a warning. A date bound means midnight in ``default_timezone``, the IANA
+        zone that also applies to floating times. Events that do not recur are stored
+        whatever their date.
+
+        ``source`` names the calendar. An event's identity across imports is
+        (source, UID or Google event id, recurrence id). So an event whose UID appears
+        in two files imported with the same source is one event, and each import
+        updates it. The report then has a warning that names both files. Give
+        unrelated calendars their own ``source``. The default is the format, ``"ics"``
+        or ``"google"``.
 
         Raises :class:`~peanut_async.CalendarParseError` when the file cannot be
         parsed at all (nothing is written) and :class:`OSError` when it cannot be
@@ -128,9 +143,10 @@ class CalendarAPI:
         """
         file = os.fspath(path)
         data = await anyio.Path(file).read_bytes()
-        return await self.import_bytes(
+        return await self._import(
             data,
             file=file,
+            source_file=os.path.abspath(file),
             format=format,
             window_start=window_start,
             window_end=window_end,
@@ -151,8 +167,32 @@ class CalendarAPI:
     ) -> ImportReport:
         """Parse calendar data held in memory and store its events, as :meth:`import_file` does.
 
-        ``file`` names the data in errors and in the report.
+        ``file`` names the data in errors and in the report, and is stored as the file
+        the events came from.
         """
+        return await self._import(
+            data,
+            file=file,
+            source_file=file,
+            format=format,
+            window_start=window_start,
+            window_end=window_end,
+            default_timezone=default_timezone,
+            source=source,
+        )
+
+    async def _import(
+        self,
+        data: bytes,
+        *,
+        file: str,
+        source_file: str,
+        format: Format,
+        window_start: datetime | date | None,
+        window_end: datetime | date | None,
+        default_timezone: str,
+        source: str | None,
+    ) -> ImportReport:
         _check_import_options(data, format, source)
         parsed = await anyio.to_thread.run_sync(
             lambda: _parse(
@@ -165,7 +205,7 @@ class CalendarAPI:
                 source=source,
             )
         )
-        result = await self._ingest(parsed.events, file)
+        result = await self._ingest(parsed.events, file, source_file)
         report = result.to_report(files=(file,))
         return _with_parser_issues(report, parsed, file)
 
@@ -210,9 +250,6 @@ class CalendarAPI:
         return count
 
 
-_ingest_one_at_a_time = functools.partial(ingest_batch, one_at_a_time=True)
-
-
 def _hours_modifier(field: str, value: float, *, scale: float = 1) -> str:
     # Returns a datetime() modifier such as '+24.000000 hours'. SQLite's dates end at
     # year 9999, so the span is capped at 100 years.
@@ -221,9 +258,9 @@ def _hours_modifier(field: str, value: float, *, scale: float = 1) -> str:
         or not isinstance(value, int | float)
         or not math.isfinite(value)
         or value <= 0
-        or value * scale > _MAX_HOURS
+        or value * scale > MAX_HOURS
     ):
-        limit = _MAX_HOURS / scale
+        limit = MAX_HOURS / scale
         raise ValidationError(field, value, f"a positive number of at most {limit:g}")
     return f"+{value * scale:f} hours"
 

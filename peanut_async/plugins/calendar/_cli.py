@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-import zoneinfo
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..._cli._common import (
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_PARTIAL,
-    add_common_options,
-    emit,
-    emit_json,
-    fail,
-    resolve_db,
-)
+from ..._cli._common import EXIT_OK, add_common_options, emit, emit_json, fail, resolve_db
 from ..._connect import connect
 from ..._errors import CalendarParseError
-from ._api import CalendarAPI
+from ._api import MAX_HOURS, CalendarAPI
+from ._cli_options import aware, hours, time_zone, usage_error, window_bound, window_problem
+from ._cli_summary import EXIT_STATUS_HELP, print_summary, summarize, summary_json
 from ._store_queries import Meeting
-from ._store_report import ImportIssue, ImportReport, combine_reports
-from ._window import default_zone
+from ._store_report import ImportIssue, ImportReport
+from ._window import DEFAULT_WINDOW_DAYS, default_zone
 
 # The commands load only this plugin, so a broken third-party plugin cannot stop an
 # import, and no other plugin's migrations run as a side effect.
@@ -38,68 +29,86 @@ def register_commands(commands: Subparsers) -> None:
     """Add ``calendar import`` and ``calendar upcoming`` to the command line."""
     calendar = commands.add_parser("calendar", help="import calendars and list meetings")
     subcommands = calendar.add_subparsers(dest="calendar_command", metavar="COMMAND", required=True)
+    _add_import_command(subcommands)
 
+    upcoming = subcommands.add_parser("upcoming", help="list meetings starting soon")
+    upcoming.add_argument(
+        "--hours",
+        type=hours,
+        default=24.0,
+        metavar="N",
+        help=f"look ahead N hours, a positive number of at most {MAX_HOURS} (default: 24)",
+    )
+    add_common_options(upcoming)
+    upcoming.set_defaults(handler=upcoming_command)
+
+
+def _add_import_command(subcommands: Subparsers) -> None:
     importer = subcommands.add_parser(
         "import",
         help="import .ics files or Google Calendar API JSON",
-        description="Import each FILE in its own transaction. Exit status: 0 when everything "
-        "was imported, 3 when some events or files were rejected (each is listed) and the "
-        "rest imported, 1 on failure.",
+        description="Import each FILE in its own transaction. Recurring events are stored "
+        f"as their occurrences between --from and --to, by default from {DEFAULT_WINDOW_DAYS} "
+        f"days before now to {DEFAULT_WINDOW_DAYS} days after; a series without any "
+        "occurrence in that window gets a warning. Events that do not recur are imported "
+        f"whatever their date. {EXIT_STATUS_HELP}",
     )
     importer.add_argument("files", nargs="+", type=Path, metavar="FILE", help="calendar file")
     importer.add_argument(
         "--format",
         choices=("auto", "ics", "google"),
         default="auto",
-        help="input format (default: auto, detected from each file's content)",
+        help="input format (default: auto, detected from each file's extension, else its content)",
     )
     importer.add_argument(
         "--from",
         dest="window_start",
-        type=_window_bound,
+        type=window_bound,
         metavar="DATE",
         help="expand recurring events from this date or date-time: YYYY-MM-DD or ISO 8601, "
-        "where a date-time without offset is in --timezone",
+        f"where a date-time without offset is in --timezone (default: {DEFAULT_WINDOW_DAYS} "
+        "days before now)",
     )
     importer.add_argument(
         "--to",
         dest="window_end",
-        type=_window_bound,
+        type=window_bound,
         metavar="DATE",
-        help="expand recurring events until this date or date-time (same forms as --from)",
+        help="expand recurring events until this date or date-time, exclusive (same forms as "
+        f"--from; default: {DEFAULT_WINDOW_DAYS} days after now)",
     )
     importer.add_argument(
         "--timezone",
+        type=time_zone,
         default="UTC",
         metavar="ZONE",
-        help="IANA time zone of floating times, such as Europe/Berlin (default: UTC)",
+        help="IANA time zone of floating times and of --from and --to without offset, such as "
+        "Europe/Berlin (default: UTC)",
     )
     importer.add_argument(
         "--source",
         default=None,
-        help="calendar name that identifies events across imports (default: the format, "
-        "ics or google)",
+        metavar="NAME",
+        help="name of the calendar the files belong to (default: the format, ics or google). "
+        "An event is identified by source, UID and recurrence id, so the same UID in two "
+        "files of one source is one event, which each import updates (with a warning when "
+        "the files differ). Give unrelated calendars their own --source.",
     )
     add_common_options(importer)
-    importer.set_defaults(handler=import_command)
-
-    upcoming = subcommands.add_parser("upcoming", help="list meetings starting soon")
-    upcoming.add_argument(
-        "--hours", type=float, default=24.0, metavar="N", help="look ahead N hours (default: 24)"
-    )
-    add_common_options(upcoming)
-    upcoming.set_defaults(handler=upcoming_command)
+    importer.set_defaults(handler=import_command, command_parser=importer)
 
 
 async def import_command(args: argparse.Namespace) -> int:
     """Import every file, print a summary and return the exit status."""
     zone = default_zone(args.timezone)
-    window_start = _aware(args.window_start, zone)
-    window_end = _aware(args.window_end, zone)
+    window_start = aware(args.window_start, zone)
+    window_end = aware(args.window_end, zone)
+    problem = window_problem(window_start, window_end, zone)
+    if problem is not None:
+        return usage_error(args.command_parser, problem)
     path = resolve_db(args, create_parent=True)
     progress = Progress(sys.stderr)
-    reports: list[ImportReport] = []
-    rejected_files: list[ImportIssue] = []
+    outcomes: list[ImportReport | ImportIssue] = []
 
     try:
         async with connect(path, plugins=[PLUGIN_NAME]) as db:
@@ -116,29 +125,22 @@ async def import_command(args: argparse.Namespace) -> int:
                         source=args.source,
                     )
                 except CalendarParseError as error:
-                    rejected_files.append(ImportIssue(str(file), None, error.reason))
+                    outcomes.append(ImportIssue(str(file), None, error.reason))
                     continue
                 except OSError as error:
                     reason = error.strerror or str(error)
-                    rejected_files.append(ImportIssue(str(file), None, reason))
+                    outcomes.append(ImportIssue(str(file), None, reason))
                     continue
-                reports.append(report)
+                outcomes.append(report)
     finally:
         progress.clear()
 
-    total = combine_reports(reports)
-    errors = (*rejected_files, *total.errors)
+    summary = summarize(outcomes)
     if args.json:
-        payload = total.to_dict()
-        payload["database"] = path
-        payload["errors"] = [issue.to_dict() for issue in errors]
-        payload["rejected_files"] = [issue.file for issue in rejected_files]
-        emit_json(payload)
+        emit_json(summary_json(path, summary))
     else:
-        _print_summary(path, total, errors, verbose=args.verbose > 0)
-    if not reports:
-        return EXIT_FAILED
-    return EXIT_PARTIAL if errors else EXIT_OK
+        print_summary(path, summary, verbose=args.verbose > 0)
+    return summary.exit_status
 
 
 async def upcoming_command(args: argparse.Namespace) -> int:
@@ -182,24 +184,6 @@ class Progress:
             self._stream.flush()
 
 
-def _print_summary(
-    path: str, total: ImportReport, errors: tuple[ImportIssue, ...], *, verbose: bool
-) -> None:
-    emit(
-        f"imported {len(total.files)} file(s) into {path}: {total.created} created, "
-        f"{total.updated} updated, {total.unchanged} unchanged, {total.cancelled} cancelled, "
-        f"{total.stale} stale; {len(errors)} rejected, {len(total.warnings)} warning(s)"
-    )
-    if errors:
-        emit("rejected:")
-        for issue in errors:
-            emit(f"  {issue.describe()}")
-    if total.warnings and verbose:
-        emit("warnings:")
-        for issue in total.warnings:
-            emit(f"  {issue.describe()}")
-
-
 def _meeting_line(meeting: Meeting) -> str:
     when = meeting.start.isoformat() if meeting.all_day else f"{meeting.start:%Y-%m-%d %H:%M} UTC"
     others = len(meeting.attendees)
@@ -228,21 +212,3 @@ def _meeting_json(meeting: Meeting) -> dict[str, Any]:
             for attendee in meeting.attendees
         ],
     }
-
-
-def _window_bound(text: str) -> date | datetime:
-    try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"invalid date {text!r}; use YYYY-MM-DD or an ISO 8601 date-time "
-            "such as 2025-01-31T09:00"
-        ) from None
-
-
-def _aware(value: date | datetime | None, zone: zoneinfo.ZoneInfo) -> date | datetime | None:
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=zone)
-    return value

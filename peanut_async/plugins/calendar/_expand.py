@@ -19,6 +19,7 @@ import recurring_ical_events
 from icalendar import Calendar, Event
 
 from ..._time import to_db_time
+from ._expand_limits import ExpansionLimitError, plan_expansion, value_of
 from ._issues import IssueLog
 from ._model import CalendarEvent, event_time
 from ._window import MAX_OCCURRENCES_PER_SERIES, Window
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 # Expansion runs over chunks of the window that double in length, so that a series
 # with very many occurrences stops at the cap after querying little more than needed.
+# The plan of each series also caps the length, so that one query of a dense series
+# builds at most about CHUNK_OCCURRENCES occurrences.
 _FIRST_CHUNK = timedelta(days=1)
 _EXPANSION_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 
@@ -108,20 +111,30 @@ def _expand(
     window: Window,
     issues: IssueLog,
 ) -> list[CalendarEvent]:
+    try:
+        plan = plan_expansion(master.component, window)
+    except ExpansionLimitError as rejected:
+        issues.error(master.event_id, rejected.reason)
+        return []
     calendar = Calendar()
-    calendar.add_component(master.component)
+    calendar.add_component(plan.component)
     for part in overrides.values():
         calendar.add_component(part.component)
     query = recurring_ical_events.of(calendar)
     rule = rrule_text(master.component)
 
     events: list[CalendarEvent] = []
-    chunk_start, length = window.start, _FIRST_CHUNK
+    found = 0
+    chunk_start = max(window.start, _earliest_start(plan.component, overrides, window))
+    length = _FIRST_CHUNK
     while chunk_start < window.end:
+        if plan.max_chunk is not None:
+            length = min(length, plan.max_chunk)
         chunk_end = min(chunk_start + length, window.end)
         components = _starting_between(
             query.between(chunk_start, chunk_end), chunk_start, chunk_end, window
         )
+        found += len(components)
         for component in components:
             if len(events) == MAX_OCCURRENCES_PER_SERIES:
                 issues.warning(
@@ -134,8 +147,34 @@ def _expand(
             if event is not None:
                 events.append(event)
         chunk_start, length = chunk_end, length * 2
+    if not found:
+        issues.warning(master.event_id, _outside_window(window))
     log.debug("series %s: %d occurrences in the window", master.event_id, len(events))
     return events
+
+
+def _earliest_start(master: Event, overrides: Mapping[str, SeriesPart], window: Window) -> datetime:
+    """Return the earliest instant at which an occurrence of the series can start.
+
+    Occurrences start at DTSTART or later, at an RDATE, or at an override's start. An
+    occurrence that a THISANDFUTURE override moves starts no earlier than the override.
+    """
+    starts = [value_of(master, "DTSTART")]
+    rdates: Any = master.get("RDATE", [])
+    for rdate_list in rdates if isinstance(rdates, list) else [rdates]:
+        for value in rdate_list.dts:
+            starts.append(value.dt[0] if isinstance(value.dt, tuple) else value.dt)
+    starts.extend(value_of(part.component, "DTSTART") for part in overrides.values())
+    # In the window's zone, like the window bounds the recurrence library compares with.
+    return min(window.instant(value) for value in starts).astimezone(window.zone)
+
+
+def _outside_window(window: Window) -> str:
+    return (
+        f"the recurring series has no occurrence between {window.start:%Y-%m-%d %H:%M} and "
+        f"{window.end:%Y-%m-%d %H:%M} ({window.zone.key}), so none of it was imported; to "
+        "import it, pass --from and --to (window_start and window_end) that cover it"
+    )
 
 
 def _starting_between(
@@ -160,7 +199,7 @@ def _occurrence(
     rule: str | None,
 ) -> CalendarEvent | None:
     start = component["DTSTART"].dt
-    end = component["DTEND"].dt
+    end = _end_after_start(start, component["DTEND"].dt)
     all_day = not isinstance(start, datetime)
     recurrence_id = recurrence_value(component["RECURRENCE-ID"].dt, all_day)
     key = recurrence_key(recurrence_id)
@@ -182,6 +221,21 @@ def _occurrence(
         recurrence_id=_original_start(start, part.event),
         recurrence_rule=rule,
     )
+
+
+def _end_after_start(start: datetime | date, end: datetime | date) -> datetime | date:
+    """Return the end of an occurrence, moved when a DST gap put it before the start.
+
+    A start inside a DST gap moves forward by the length of the gap, but an end just
+    after the gap does not, so a daily 02:30-03:00 meeting would end before it starts
+    on the day clocks skip 02:00-03:00. The occurrence then keeps its wall-clock length.
+    """
+    if not isinstance(start, datetime) or not isinstance(end, datetime):
+        return end
+    start_instant = event_time("start", start)
+    if event_time("end", end) >= start_instant:
+        return end
+    return start_instant + max(end - start, timedelta(0))
 
 
 def _original_start(start: datetime | date, override: CalendarEvent) -> datetime | date:

@@ -14,11 +14,12 @@ from ._expand import SeriesPart, events_of_uid
 from ._google_event import read_item
 from ._google_times import ItemError
 from ._ics_zones import zone_by_name
-from ._issues import IssueLog
+from ._issues import NO_EVENTS, IssueLog
 from ._model import CalendarEvent, ParsedCalendar
 from ._window import default_zone, resolve_window
 
 _BOM = b"\xef\xbb\xbf"
+_ICS_START = "BEGIN:"
 # A dump of an HTTP response: status line and headers, a blank line, then the body.
 _HTTP_BODY = re.compile(r"\AHTTP/[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n", re.IGNORECASE)
 
@@ -42,19 +43,27 @@ def parse_google(
     recurring event (``recurringEventId`` and ``originalStartTime``) is identified by
     its series id and original start. An event with ``recurrence`` lines is expanded
     into its occurrences that start inside [``window_start``, ``window_end``), as
-    :func:`parse_ics` does, with the same default window; the window bounds recurrence
-    expansion only.
+    :func:`parse_ics` does. The window bounds recurrence expansion only. Without a
+    window, it runs from ``now`` minus 365 days to ``now`` plus 365 days, and ``now``
+    defaults to the current time.
 
     Times without an offset are read in ``start.timeZone``, else the list's
     ``timeZone``, else ``default_timezone``. One resource that cannot be read is
-    listed in ``errors`` and the others are imported. Raises CalendarParseError for
-    data that is not JSON or holds no events, and ValidationError for a bad argument.
+    listed in ``errors`` and the others are imported. Blank data or an empty
+    ``items`` list gives no events and the warning "no events found in the file".
+    Raises CalendarParseError for data that is not JSON (with a hint when it is
+    iCalendar) or is JSON of another shape, and ValidationError for a bad argument.
     """
     zone = default_zone(default_timezone)
     window = resolve_window(window_start, window_end, now, zone)
+    issues = IssueLog(file)
+    if _is_blank(data):
+        issues.warning(None, NO_EVENTS)
+        return issues.result(())
     payload = _load(data, file)
     items, calendar_zone_name = _items(payload, file)
-    issues = IssueLog(file)
+    if not items:
+        issues.warning(None, NO_EVENTS)
     calendar_zone = zone
     if calendar_zone_name is not None:
         calendar_zone = zone_by_name(calendar_zone_name) or zone
@@ -118,9 +127,19 @@ def _load(data: bytes | str | Mapping[str, Any], file: str) -> Any:
     try:
         return json.loads(stripped)
     except json.JSONDecodeError as error:
-        raise CalendarParseError(
-            f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}", file=file
-        ) from None
+        reason = f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        if stripped[: len(_ICS_START)].upper() == _ICS_START:
+            reason += (
+                f"; the data starts with {_ICS_START!r}, as iCalendar does, so import it with "
+                "format 'ics' or 'auto' (the --format option)"
+            )
+        raise CalendarParseError(reason, file=file) from None
+
+
+def _is_blank(data: bytes | str | Mapping[str, Any]) -> bool:
+    if isinstance(data, bytes | bytearray | memoryview):
+        return not bytes(data).removeprefix(_BOM).strip()
+    return isinstance(data, str) and not data.strip()
 
 
 def _items(payload: Any, file: str) -> tuple[list[Any], str | None]:

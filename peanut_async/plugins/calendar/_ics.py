@@ -11,9 +11,9 @@ from ..._errors import CalendarParseError
 from ._dedupe import Candidate, keep_latest
 from ._expand import SeriesPart, events_of_uid
 from ._ics_event import build_event, read_candidate
-from ._ics_text import check_structure, decode_ics
+from ._ics_text import check_structure, decode_ics, describe_parser_failure, reject_json
 from ._ics_zones import events_of, localize_calendar
-from ._issues import IssueLog
+from ._issues import NO_EVENTS, IssueLog
 from ._model import CalendarEvent, ParsedCalendar
 from ._window import Window, default_zone, resolve_window
 
@@ -41,7 +41,11 @@ def parse_ics(
     bounds recurrence expansion only: a non-recurring event, and an override whose
     series is not in the file, is imported whatever its date. Without a window, it
     runs from ``now`` minus 365 days to ``now`` plus 365 days, and ``now`` defaults
-    to the current time. A date bound means midnight in ``default_timezone``.
+    to the current time. A date bound means midnight in ``default_timezone``. An old
+    DTSTART is moved forward unless the series has COUNT or is monthly or yearly. A
+    series is listed in ``errors`` instead when expanding it would still step through
+    more than 100,000 occurrences before the window, or when more than 5,000 of its
+    occurrences could overlap one instant.
 
     Floating times are read in the calendar's X-WR-TIMEZONE, else in
     ``default_timezone`` (an IANA name). ``source`` becomes each event's source,
@@ -53,26 +57,37 @@ def parse_ics(
     later position in the file, and each ignored copy is listed in ``warnings``.
 
     One bad event is listed in ``errors`` (file, event id, reason) and the others
-    are imported. Raises CalendarParseError when the file as a whole cannot be read
-    (bad UTF-8 or NUL bytes with their offset, a truncated file, unbalanced
-    BEGIN/END, no VCALENDAR or VEVENT) and ValidationError for a bad argument.
+    are imported. Empty data, or a VCALENDAR without any VEVENT, gives no events and
+    the warning "no events found in the file". A series with no occurrence in the
+    window gives a warning that names the window. Raises CalendarParseError when the
+    file as a whole cannot be read (bad UTF-8 or NUL bytes with their offset, JSON, a
+    truncated file, unbalanced BEGIN/END, a line that is not a content line, no
+    VCALENDAR or VEVENT) and ValidationError for a bad argument. The message for a
+    line that is not a content line quotes only its start: up to its first colon, at
+    most 20 characters.
     """
     zone = default_zone(default_timezone)
     window = resolve_window(window_start, window_end, now, zone)
     text = decode_ics(data, file)
     issues = IssueLog(file)
     if not text.strip():
+        issues.warning(None, NO_EVENTS)
         return issues.result(())
+    reject_json(text, file)
     check_structure(text, file)
 
     candidates: list[Candidate] = []
+    found = 0
     for parsed in _calendars(text, file):
         cancelled = str(parsed.get("METHOD", "")).strip().upper() == "CANCEL"
         calendar = localize_calendar(parsed, zone, issues)
         for event in events_of(calendar):
+            found += 1
             candidate = read_candidate(event, len(candidates), cancelled, issues)
             if candidate is not None:
                 candidates.append(candidate)
+    if not found:
+        issues.warning(None, NO_EVENTS)
     events = _events(keep_latest(candidates, issues), source, window, issues)
     return issues.result(events)
 
@@ -81,7 +96,8 @@ def _calendars(text: str, file: str) -> list[Component]:
     try:
         components = Component.from_ical(text, multiple=True)
     except _PARSER_ERRORS as error:
-        raise CalendarParseError(f"the iCalendar parser failed: {error}", file=file) from error
+        reason = describe_parser_failure(text, error)
+        raise CalendarParseError(reason, file=file) from None
     calendars: list[Component] = [
         component for component in components if isinstance(component, Calendar)
     ]

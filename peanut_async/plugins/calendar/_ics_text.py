@@ -20,6 +20,12 @@ _BOM = b"\xef\xbb\xbf"
 _FOLD = re.compile(rb"\r?\n[ \t]")
 _STRUCTURE_KEYWORDS = ("BEGIN", "END")
 _LINE_BREAK = re.compile(r"\r?\n")
+# Google Calendar API JSON starts with an object or an array, and a dump of an HTTP
+# response that carries it with the status line.
+_JSON_STARTS = ("{", "[", "HTTP/")
+# An error names a bad line by its first characters, up to the first colon, so that
+# it shows the property name but not the value, which may be personal data.
+_EXCERPT_LENGTH = 20
 
 
 def decode_ics(data: bytes, file: str) -> str:
@@ -112,3 +118,44 @@ def _close(open_components: list[tuple[str, int]], component: str, number: int, 
             f"BEGIN:{expected} from content line {begin_line}",
             file=file,
         )
+
+
+def reject_json(text: str, file: str) -> None:
+    """Raise CalendarParseError, with a hint at the right format, for JSON text."""
+    head = text.lstrip()
+    for start in _JSON_STARTS:
+        if head[: len(start)].upper() == start:
+            raise CalendarParseError(
+                f"the data is not iCalendar: it starts with {start!r}, as Google Calendar "
+                "API JSON does; import it with format 'google' or 'auto' (the --format option)",
+                file=file,
+            )
+
+
+def describe_parser_failure(text: str, error: Exception) -> str:
+    """Return why the iCalendar parser failed, naming the first content line it cannot
+    split into name, parameters and value.
+
+    icalendar's own message quotes the whole content line, which can be a whole
+    description or, for data that is not iCalendar, the whole file. So the message
+    here quotes only the line's first characters before its value.
+    """
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        if not line.strip():
+            continue
+        try:
+            Contentline(line).parts()  # type: ignore[no-untyped-call]
+        except ValueError:
+            return (
+                f"content line {number} is not a valid iCalendar line: it starts with "
+                f"{line_excerpt(line)!r}"
+            )
+    return f"the iCalendar parser failed ({type(error).__name__})"
+
+
+def line_excerpt(line: str) -> str:
+    """Return the start of a content line: up to its first colon, at most 20 characters."""
+    name = line.split(":", 1)[0]
+    if len(name) > _EXCERPT_LENGTH:
+        return name[:_EXCERPT_LENGTH] + "..."
+    return name

@@ -9,6 +9,8 @@ from ._model import CalendarEvent, EventIssue, ParsedCalendar
 
 log = logging.getLogger(__name__)
 
+NO_EVENTS = "no events found in the file"
+
 
 class IssueLog:
     """The errors (events not imported) and warnings of one file, in the order found."""

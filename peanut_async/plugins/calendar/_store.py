@@ -25,6 +25,7 @@ from contextlib import contextmanager
 import attrs
 
 from ._model import CalendarEvent
+from ._store_origin import Replaced, is_other_file, replaced_warnings
 from ._store_people import resolve_people
 from ._store_report import EventOutcome, ImportIssue, ImportReport, Outcome
 from ._store_rows import Identity, PreparedEvent, prepare_events
@@ -82,16 +83,21 @@ def ingest_batch(
     events: Iterable[CalendarEvent],
     file: str | None = None,
     *,
+    source_file: str | None = None,
     one_at_a_time: bool = False,
 ) -> BatchResult:
     """Store ``events`` and return what happened to each, as the module docstring describes.
 
-    Call inside a write transaction. ``file`` only labels errors and warnings. Raises
-    :class:`BulkWriteError`, with the transaction half written, when a bulk statement
-    fails on one event's data and ``one_at_a_time`` is false.
+    Call inside a write transaction. ``file`` labels errors and warnings. ``source_file``
+    is stored with each written event; when it replaces an event stored from another
+    file, the result has a warning. Raises :class:`BulkWriteError`, with the transaction
+    half written, when a bulk statement fails on one event's data and ``one_at_a_time``
+    is false.
     """
     with _collector_paused():
-        return _ingest_batch(conn, events, file, one_at_a_time=one_at_a_time)
+        return _ingest_batch(
+            conn, events, file, source_file=source_file, one_at_a_time=one_at_a_time
+        )
 
 
 @contextmanager
@@ -116,6 +122,7 @@ def _ingest_batch(
     events: Iterable[CalendarEvent],
     file: str | None,
     *,
+    source_file: str | None,
     one_at_a_time: bool,
 ) -> BatchResult:
     result = BatchResult()
@@ -125,11 +132,14 @@ def _ingest_batch(
         result.failures.append(error)
     result.warnings.extend(warnings)
 
+    replaced: list[Replaced] = []
     if one_at_a_time:
-        written = _write_one_at_a_time(conn, prepared, file, result)
+        written = _write_one_at_a_time(
+            conn, prepared, file=file, source_file=source_file, result=result, replaced=replaced
+        )
     else:
         try:
-            written = _write(conn, prepared)
+            written = _write(conn, prepared, source_file, replaced)
         except _EVENT_ERRORS as error:
             raise BulkWriteError(f"bulk write of {len(prepared)} events failed") from error
 
@@ -138,6 +148,7 @@ def _ingest_batch(
         result.count(outcome)
     for _duplicate in duplicates:
         result.count("stale")
+    result.warnings.extend(replaced_warnings(file, source_file, replaced))
     return result
 
 
@@ -153,7 +164,7 @@ def lookup_events(
         values = ",".join(["(?, ?, ?)"] * len(chunk))
         rows = conn.execute(
             "SELECT e.source, e.uid, e.recurrence_id, e.id, e.commitment_id, e.sequence, "
-            f"e.content_hash, e.event_status FROM (VALUES {values}) AS k "
+            f"e.content_hash, e.event_status, e.source_file FROM (VALUES {values}) AS k "
             "JOIN calendar_events AS e ON e.source = k.column1 AND e.uid = k.column2 "
             "AND e.recurrence_id = k.column3",
             [part for identity in chunk for part in identity],
@@ -166,14 +177,18 @@ def lookup_events(
 def _write_one_at_a_time(
     conn: sqlite3.Connection,
     events: Sequence[PreparedEvent],
+    *,
     file: str | None,
+    source_file: str | None,
     result: BatchResult,
+    replaced: list[Replaced],
 ) -> Written:
     written: Written = []
     for event in events:
         conn.execute("SAVEPOINT calendar_event")
+        replaced_here: list[Replaced] = []
         try:
-            written.extend(_write(conn, [event]))
+            written.extend(_write(conn, [event], source_file, replaced_here))
         except _EVENT_ERRORS as error:
             conn.execute("ROLLBACK TO calendar_event")
             conn.execute("RELEASE calendar_event")
@@ -183,10 +198,17 @@ def _write_one_at_a_time(
             result.failures.append(error)
             continue
         conn.execute("RELEASE calendar_event")
+        replaced.extend(replaced_here)
     return written
 
 
-def _write(conn: sqlite3.Connection, events: Sequence[PreparedEvent]) -> Written:
+def _write(
+    conn: sqlite3.Connection,
+    events: Sequence[PreparedEvent],
+    source_file: str | None,
+    replaced: list[Replaced],
+) -> Written:
+    """Write ``events``; add each stored event that came from another file to ``replaced``."""
     stored = lookup_events(conn, [event.identity for event in events])
     written: Written = []
     new: list[PreparedEvent] = []
@@ -204,13 +226,18 @@ def _write(conn: sqlite3.Connection, events: Sequence[PreparedEvent]) -> Written
             cancelled.append((event, known))
         else:
             changed.append((event, known))
-    written.extend(cancel_stored(conn, cancelled))
+    replaced.extend(
+        (event, known.source_file)
+        for event, known in (*cancelled, *changed)
+        if is_other_file(known.source_file, source_file)
+    )
+    written.extend(cancel_stored(conn, cancelled, source_file))
     if not new and not changed:
         return written
 
     people = resolve_people(conn, _names([*new, *(event for event, _known in changed)]))
-    written.extend(insert_new(conn, new, people))
-    written.extend(update_changed(conn, changed, people))
+    written.extend(insert_new(conn, new, people, source_file))
+    written.extend(update_changed(conn, changed, people, source_file))
     return written
 
 

@@ -29,7 +29,7 @@ _INSERT_COMMITMENT = (
 _INSERT_EVENT = (
     "INSERT INTO calendar_events (id, source, uid, recurrence_id, commitment_id, sequence, "
     "content_hash, description, location, meeting_url, recurrence_rule, organizer_email, "
-    "event_status, all_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "event_status, all_day, source_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_PARTICIPANT = (
     "INSERT INTO commitment_participants (id, commitment_id, entity_id, response_status) "
@@ -61,12 +61,13 @@ _UPDATE_COMMITMENT = (
 _CANCEL_COMMITMENT = "UPDATE commitments SET status = 'cancelled', completed_at = NULL WHERE id = ?"
 _CANCEL_EVENT = (
     "UPDATE calendar_events SET sequence = ?, content_hash = ?, event_status = 'cancelled', "
-    "updated_at = CURRENT_TIMESTAMP WHERE id = ?"
+    "source_file = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ?"
 )
 _UPDATE_EVENT = (
     "UPDATE calendar_events SET sequence = ?, content_hash = ?, description = ?, "
     "location = ?, meeting_url = ?, recurrence_rule = ?, organizer_email = ?, "
-    "event_status = ?, all_day = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ?"
+    "event_status = ?, all_day = ?, source_file = ?, updated_at = CURRENT_TIMESTAMP "
+    "WHERE id = ?"
 )
 
 
@@ -79,12 +80,20 @@ class StoredEvent:
     sequence: int
     content_hash: str
     event_status: str
+    # The file the stored copy was last written from; None when unknown.
+    source_file: str | None
 
 
 def insert_new(
-    conn: sqlite3.Connection, events: Sequence[PreparedEvent], people: Mapping[str, str]
+    conn: sqlite3.Connection,
+    events: Sequence[PreparedEvent],
+    people: Mapping[str, str],
+    source_file: str | None,
 ) -> Written:
-    """Insert a commitment, a calendar_events row and the participants of each event."""
+    """Insert a commitment, a calendar_events row and the participants of each event.
+
+    ``source_file`` is stored as the file each event came from.
+    """
     if not events:
         return []
     ids = new_ids(2 * len(events) + sum(len(event.attendees) for event in events))
@@ -109,7 +118,7 @@ def insert_new(
                 row_id, source, uid, recurrence_id, commitment_id, event.sequence,
                 event.content_hash, event.description, event.location, event.meeting_url,
                 event.recurrence_rule, event.organizer_email, event.event_status,
-                int(event.all_day),
+                int(event.all_day), source_file,
             )
         )  # fmt: skip
         for email, _name, status in event.attendees:
@@ -128,8 +137,12 @@ def update_changed(
     conn: sqlite3.Connection,
     changed: Sequence[tuple[PreparedEvent, StoredEvent]],
     people: Mapping[str, str],
+    source_file: str | None,
 ) -> Written:
-    """Rewrite the stored rows of each changed event, leaving unchanged rows untouched."""
+    """Rewrite the stored rows of each changed event, leaving unchanged rows untouched.
+
+    ``source_file`` replaces the stored file name of each event.
+    """
     if not changed:
         return []
     commitments: list[dict[str, Any]] = []
@@ -152,7 +165,7 @@ def update_changed(
             (
                 event.sequence, event.content_hash, event.description, event.location,
                 event.meeting_url, event.recurrence_rule, event.organizer_email,
-                event.event_status, int(event.all_day), known.row_id,
+                event.event_status, int(event.all_day), source_file, known.row_id,
             )
         )  # fmt: skip
         entity_ids = []
@@ -174,21 +187,26 @@ def update_changed(
 
 
 def cancel_stored(
-    conn: sqlite3.Connection, cancelled: Sequence[tuple[PreparedEvent, StoredEvent]]
+    conn: sqlite3.Connection,
+    cancelled: Sequence[tuple[PreparedEvent, StoredEvent]],
+    source_file: str | None,
 ) -> Written:
     """Mark stored meetings cancelled, keeping their last known details.
 
     A cancellation often carries less than the event did. A cancelled instance from the
     Google Calendar API can come with little more than its id and original start. So
     the stored title, times, organizer and participants stay as they were, and only the
-    status, SEQUENCE and digest change.
+    status, SEQUENCE, digest and file name change.
     """
     if not cancelled:
         return []
     conn.executemany(_CANCEL_COMMITMENT, [(known.commitment_id,) for _event, known in cancelled])
     conn.executemany(
         _CANCEL_EVENT,
-        [(event.sequence, event.content_hash, known.row_id) for event, known in cancelled],
+        [
+            (event.sequence, event.content_hash, source_file, known.row_id)
+            for event, known in cancelled
+        ],
     )
     written: Written = []
     for event, known in cancelled:
