@@ -307,42 +307,7 @@ SHAPES = {
 
 
 # Shapes that still raise an error from outside the library, with the cause.
-OPEN_DEFECTS = {
-    "ics-huge-duration": (
-        "OverflowError from adding DURATION:P99999999W to DTSTART in the .ics parser; "
-        "it should report the event as an error"
-    ),
-    "google-deep-arrays": (
-        "RecursionError from json.loads escapes the Google parser; it should raise "
-        "CalendarParseError"
-    ),
-    "google-deep-objects": (
-        "RecursionError from json.loads escapes the Google parser; it should raise "
-        "CalendarParseError"
-    ),
-    "google-huge-integer": (
-        "ValueError from json.loads (integer string conversion limit) escapes the Google "
-        "parser; it should raise CalendarParseError"
-    ),
-    "google-huge-sequence": (
-        "ValueError from icalendar's vInt range check on sequence escapes the Google "
-        "parser; it should report the event as an error"
-    ),
-}
-
-
-@pytest.mark.parametrize(
-    "shape",
-    [
-        pytest.param(
-            shape,
-            marks=[pytest.mark.xfail(strict=True, reason=OPEN_DEFECTS[shape])]
-            if shape in OPEN_DEFECTS
-            else [],
-        )
-        for shape in SHAPES
-    ],
-)
+@pytest.mark.parametrize("shape", list(SHAPES))
 def test_parser_stress_shape(calendar_template: Path, tmp_path: Path, shape: str) -> None:
     kind, data = SHAPES[shape]
     db = copy_template(calendar_template, tmp_path / "shape.db")
@@ -367,14 +332,6 @@ RECURRENCE_BOMBS = {
 RECURRENCE_DEADLINE = 12.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the parsers expand recurrences without bounding the work: INTERVAL=0 never ends, "
-        "and a MINUTELY or SECONDLY rule is expanded a window chunk at a time before the "
-        "5,000-occurrence cap applies"
-    ),
-)
 def test_recurrence_bombs_finish_in_bounded_time(tmp_path: Path) -> None:
     # Each import runs in its own process, so one that never ends can be killed.
     commands = {}

@@ -221,7 +221,7 @@ class CalendarAPI:
         """
         modifier = _hours_modifier("hours", hours)
         statuses = _OPEN_OR_CANCELLED if include_cancelled else _OPEN
-        return await self._db.run_sync(upcoming, modifier, statuses)
+        return await self._db.run_sync(upcoming, modifier, statuses, read_only=True)
 
     async def meetings_for_entity(
         self, entity_id: str, days: float = 7, *, include_cancelled: bool = False
@@ -234,7 +234,9 @@ class CalendarAPI:
         """
         modifier = _hours_modifier("days", days, scale=24)
         statuses = _OPEN_OR_CANCELLED if include_cancelled else _OPEN
-        meetings = await self._db.run_sync(meetings_for_entity, entity_id, modifier, statuses)
+        meetings = await self._db.run_sync(
+            meetings_for_entity, entity_id, modifier, statuses, read_only=True
+        )
         if meetings is None:
             raise NotFoundError("entity", entity_id)
         return meetings

@@ -151,7 +151,7 @@ def value_of(component: Event, name: str) -> Any:
 
 
 def read_rules(component: Event) -> list[Rule]:
-    """Return the component's RRULEs; raise ValueError for a rule without a known FREQ."""
+    """Return the component's RRULEs; raise ValueError for an unknown FREQ or INTERVAL < 1."""
     value = component.get("RRULE")
     if value is None:
         return []
@@ -163,7 +163,10 @@ def _rule(recur: Any) -> Rule:
     frequency = str(next(iter(_values(recur, "FREQ")), "")).upper()
     if frequency not in _PERIOD_SECONDS:
         raise ValueError(f"unknown RRULE FREQ {frequency!r}")
-    interval = max(int(next(iter(_values(recur, "INTERVAL")), 1)), 1)
+    interval = int(next(iter(_values(recur, "INTERVAL")), 1))
+    if interval < 1:
+        # dateutil never advances with INTERVAL=0 and would loop forever.
+        raise ValueError(f"RRULE INTERVAL must be 1 or more, got {interval}")
     count = _values(recur, "COUNT")
     return Rule(
         frequency=frequency,

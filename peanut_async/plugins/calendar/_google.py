@@ -134,6 +134,12 @@ def _load(data: bytes | str | Mapping[str, Any], file: str) -> Any:
                 "format 'ics' or 'auto' (the --format option)"
             )
         raise CalendarParseError(reason, file=file) from None
+    except RecursionError:
+        raise CalendarParseError("the JSON is nested too deeply to read", file=file) from None
+    except ValueError as error:
+        # json.loads raises a plain ValueError for an integer longer than Python's
+        # integer string conversion limit.
+        raise CalendarParseError(f"invalid JSON: {error}", file=file) from None
 
 
 def _is_blank(data: bytes | str | Mapping[str, Any]) -> bool:

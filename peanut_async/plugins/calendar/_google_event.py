@@ -218,11 +218,17 @@ def _meeting_url(item: Mapping[str, Any]) -> str | None:
     return absolute_http_url(_text(item, "hangoutLink"))
 
 
+_MAX_SEQUENCE = 2**31 - 1
+
+
 def _sequence(item: Mapping[str, Any], event_id: str, issues: IssueLog) -> int:
     value = item.get("sequence", 0)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         issues.warning(event_id, f"sequence {value!r} is not an integer of 0 or more; read as 0")
         return 0
+    if value > _MAX_SEQUENCE:
+        # iCalendar's SEQUENCE is a 32-bit integer; icalendar rejects anything larger.
+        raise ValidationError("sequence", value, f"an integer of at most {_MAX_SEQUENCE}")
     return value
 
 

@@ -133,7 +133,12 @@ def _end(
         )
     # Aware datetime arithmetic keeps the wall-clock time, as recurring-ical-events
     # does for occurrences, so P1D ends at the same local time on the next day.
-    return start + length
+    try:
+        return start + length
+    except OverflowError:
+        raise ValidationError(
+            "DURATION", duration.to_ical().decode(), "a duration ending before year 10000"
+        ) from None
 
 
 def _status(event: Event, cancelled: bool, event_id: str, issues: IssueLog) -> EventStatus:
