@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..._errors import NotFoundError, ValidationError
+from ..._validation import check_text
 from . import _analysis, _similarity, _store
 from ._consistency import consistency_with_values
 from ._model import (
@@ -26,7 +27,6 @@ from ._validate import (
     check_optional_text,
     check_options,
     check_rating,
-    check_text,
 )
 
 if TYPE_CHECKING:

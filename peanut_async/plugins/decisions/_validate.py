@@ -15,13 +15,6 @@ def check_decision_type(value: object) -> str:
     return value
 
 
-def check_text(field: str, value: object) -> str:
-    """Return ``value`` if it is a non-empty string."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(field, value, "a non-empty string")
-    return value
-
-
 def check_optional_text(field: str, value: object) -> str | None:
     """Return ``value`` if it is a string or None."""
     if value is not None and not isinstance(value, str):

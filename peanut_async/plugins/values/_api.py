@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..._errors import NotFoundError, ValidationError
 from ..._time import utc_now
+from ..._validation import check_text
 from . import _store
 from ._alignment import assess_alignment
 from ._extraction import extract_values
@@ -24,7 +25,6 @@ from ._model import (
     check_limit,
     check_name,
     check_optional_text,
-    check_text,
 )
 from ._summary import summarize
 

@@ -10,6 +10,7 @@ import attrs
 
 from ..._errors import ValidationError
 from ..._time import utc_now
+from ..._validation import check_text
 
 CATEGORIES = ("time", "relationships", "work", "personal", "financial", "health", "growth")
 EVIDENCE_TYPES = ("decision", "commitment", "pattern", "explicit")
@@ -35,13 +36,6 @@ def check_category(value: object) -> str:
     """Return ``value`` if it is one of :data:`CATEGORIES`, else raise."""
     if not isinstance(value, str) or value not in CATEGORIES:
         raise ValidationError("category", value, f"one of {', '.join(CATEGORIES)}")
-    return value
-
-
-def check_text(field: str, value: object) -> str:
-    """Return ``value`` if it is a string with some non-blank text, else raise."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(field, value, "a non-empty string")
     return value
 
 
