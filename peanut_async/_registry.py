@@ -56,7 +56,7 @@ class LoadedPlugin:
         return f"entry point {self.entry_point!r}{dist}"
 
     def migration_source(self) -> MigrationSource | None:
-        """The plugin's migrations as a source named after it, or None."""
+        """Return the plugin's migrations as a source named after it, or None."""
         if self.plugin.migrations is None:
             return None
         return MigrationSource(self.plugin.name, self.plugin.migrations)
@@ -134,7 +134,7 @@ def autoload_disabled() -> bool:
 
 
 def installed_plugin_names() -> list[str]:
-    """Names of the plugins ``connect()`` would autoload: installed, not blocked."""
+    """List the plugins ``connect()`` would autoload: installed and not blocked."""
     if autoload_disabled():
         return []
     blocked = _blocked()

@@ -87,11 +87,11 @@ async def peanut_connect(
 
 
 def _names_beside(names: list[str] | None, registered: list[Plugin]) -> list[str] | None:
-    """Installed plugins to load next to ``registered`` ones.
+    """List the installed plugins to load next to ``registered`` ones.
 
     A plugin under test is usually also installed (editable) in its own test
-    environment; the registered object then replaces the installed one instead of
-    conflicting with it.
+    environment. The registered object then replaces the installed one, so the two do
+    not conflict.
     """
     if names is not None or not registered:
         return names
