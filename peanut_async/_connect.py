@@ -35,7 +35,7 @@ ON_PLUGIN_ERROR_CHOICES = ("raise", "warn")
 
 
 def core_source() -> MigrationSource:
-    """The core schema's migrations, from the installed package or the source tree."""
+    """Return the core schema's migrations, from the installed package or the source tree."""
     packaged = files("peanut_async") / "_schema"
     folder: Path | Traversable = packaged
     if not packaged.is_dir():
@@ -44,7 +44,7 @@ def core_source() -> MigrationSource:
 
 
 def migration_sources(plugins: Sequence[LoadedPlugin]) -> list[MigrationSource]:
-    """The core source followed by each plugin's own, in dependency order."""
+    """Return the core source followed by each plugin's own, in dependency order."""
     sources = [core_source()]
     for loaded in plugins:
         source = loaded.migration_source()

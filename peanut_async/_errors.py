@@ -1,7 +1,7 @@
 """The library's exception hierarchy, rooted in :class:`PeanutError`.
 
 Each error carries the values it is about as attributes, so callers can act on them
-without parsing the message, and each message says what to do next.
+without parsing the message, and each message names the next step.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class MigrationError(PeanutError):
 
 
 class MigrationFileError(MigrationError):
-    """A migration source holds a badly named file or two files with one version."""
+    """A migration source contains a badly named file or two files with one version."""
 
     def __init__(self, message: str, *, source: str, files: Sequence[str]) -> None:
         self.files = tuple(files)
@@ -111,7 +111,7 @@ class ChecksumMismatchError(MigrationError):
 
 
 class DatabaseNewerError(MigrationError):
-    """The database holds migration versions this code does not have."""
+    """The database records migration versions this code does not have."""
 
     def __init__(self, *, source: str, versions: Sequence[int]) -> None:
         self.versions = tuple(versions)

@@ -25,7 +25,7 @@ from ._sqlite import MEMORY, damaged_hint, reject_directory, translate
 
 @attrs.frozen
 class Inspection:
-    """What a database holds compared with the code: migrations and the plugin check."""
+    """Comparison of a database with the code: migrations and the plugin check."""
 
     path: str
     exists: bool

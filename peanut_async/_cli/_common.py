@@ -1,4 +1,4 @@
-"""What every command shares: the database path, output and exit codes."""
+"""Helpers shared by every command: the database path, output and exit codes."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
 
 
 def default_db_path_text() -> str:
-    """The default path as help text shows it."""
+    """Return the default path as the help text shows it."""
     return "$XDG_DATA_HOME/peanut-async/peanut.db (~/.local/share/peanut-async/peanut.db)"
 
 

@@ -157,7 +157,8 @@ def _unavailable_command(arguments: Sequence[str], commands: Subparsers) -> str 
 
 
 def _configure_logging(verbosity: int) -> None:
-    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    levels = (logging.WARNING, logging.INFO, logging.DEBUG)
+    level = levels[min(verbosity, len(levels) - 1)]
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )

@@ -156,10 +156,15 @@ def migration_status(
 def _state(
     source: str, version: int, migration: MigrationFile | None, row: HistoryRow | None
 ) -> MigrationState:
+    name = ""
+    if migration is not None:
+        name = migration.name
+    elif row is not None:
+        name = row.name
     return MigrationState(
         source=source,
         version=version,
-        name=migration.name if migration else (row.name if row else ""),
+        name=name,
         file=migration.file if migration else None,
         applied_at=row.applied_at if row else None,
         checksum_ok=(row.checksum == migration.checksum) if (row and migration) else None,

@@ -28,7 +28,7 @@ def split_statements(script: str) -> list[str]:
 
 
 def _has_code(text: str) -> bool:
-    """Tell whether ``text`` holds anything but whitespace, comments and ``;``."""
+    """Tell whether ``text`` contains anything but whitespace, comments and ``;``."""
     index = 0
     length = len(text)
     while index < length:
